@@ -1,0 +1,252 @@
+import { ProtocolError } from './errors.js';
+import { DEFAULT_MAX_LINE_LENGTH } from './limits.js';
+
+/** One dispatched event, as the WHATWG "dispatch the event" steps build it. */
+export interface ParsedEvent {
+  /** The event type: the block's last `event:` value, or `message` when there was none or it was empty. */
+  type: string;
+  /** The `data:` lines of the block joined with LF. */
+  data: string;
+  /** The last event ID buffer: set by `id:` and kept across events until the next `id:` changes it. */
+  lastEventId: string;
+}
+
+export interface ParserCallbacks {
+  /** Called for every dispatched event. */
+  onEvent: (event: ParsedEvent) => void;
+  /** Called for every comment line (`:` first), with the text after the colon and one optional space. */
+  onComment?: (comment: string) => void;
+  /** Called for every `retry:` field whose value is ASCII digits only, with the value in milliseconds. */
+  onRetry?: (milliseconds: number) => void;
+  /** Called when a limit is hit (`LINE_TOO_LONG`, `EVENT_TOO_LONG`); the affected event is dropped. */
+  onError?: (error: ProtocolError) => void;
+}
+
+export interface ParserOptions {
+  /** Longest line, in UTF-16 code units, buffered while waiting for its line end. Default 1 MiB. */
+  maxLineLength?: number;
+  /** Largest data buffer of one event, in UTF-16 code units. Default: `maxLineLength`. */
+  maxEventLength?: number;
+  /** The last event ID buffer to start with (a reconnecting client passes the id it last saw). Default ''. */
+  lastEventId?: string;
+}
+
+export interface EventStreamParser {
+  /** Parses the next piece of the stream: text, or UTF-8 bytes (a character may be split across chunks). */
+  feed(chunk: string | Uint8Array): void;
+  /**
+   * Forgets everything buffered (an unfinished line or event) and starts a new stream, as on reconnection.
+   * The last event ID buffer starts as `lastEventId` if given, else as the last dispatched one, which is
+   * what browsers do across reconnections. Called from a callback, it also stops the current `feed`.
+   */
+  reset(options?: { lastEventId?: string }): void;
+  /** The last event ID as of the last blank line: what a reconnecting client sends as `Last-Event-ID`. */
+  readonly lastEventId: string;
+  /** UTF-16 code units held now (unfinished line plus data buffer); never above the two limits' sum. */
+  readonly bufferedLength: number;
+}
+
+const LF = 0x0a;
+const SPACE = 0x20;
+const COLON = 0x3a;
+const BOM = 0xfeff;
+const ASCII_DIGITS = /^[0-9]+$/;
+
+function checkLimit(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`${name} must be a positive integer (UTF-16 code units), got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Creates a streaming parser for `text/event-stream`, following the WHATWG HTML standard, section
+ * "Server-sent events", "Interpreting an event stream". Memory is bounded by `maxLineLength` plus
+ * `maxEventLength`, whatever the input.
+ */
+export function createParser(callbacks: ParserCallbacks, options: ParserOptions = {}): EventStreamParser {
+  if (typeof callbacks?.onEvent !== 'function') {
+    throw new TypeError('createParser needs callbacks.onEvent, a function called with each event');
+  }
+  const { onEvent, onComment, onRetry, onError } = callbacks;
+  const maxLineLength = checkLimit('maxLineLength', options.maxLineLength, DEFAULT_MAX_LINE_LENGTH);
+  const maxEventLength = checkLimit('maxEventLength', options.maxEventLength, maxLineLength);
+
+  let decoder: TextDecoder | undefined;
+  let atStreamStart = true; // a BOM may still come
+  let pending = ''; // the current line so far, without its line end
+  let skipLeadingLF = false; // the last chunk ended in CR: an LF first in the next one ends no line
+  let discardingLine = false; // the current line passed maxLineLength: drop the rest of it
+  let droppingEvent = false; // the current event passed a limit: ignore its data and event lines
+  let dataBuffer = '';
+  let eventTypeBuffer = '';
+  let lastEventIdBuffer = options.lastEventId ?? '';
+  let lastEventId = lastEventIdBuffer;
+  let generation = 0; // bumped by reset(), so a reset from a callback stops the feed loop
+
+  function fail(error: ProtocolError): void {
+    droppingEvent = true;
+    dataBuffer = '';
+    eventTypeBuffer = '';
+    onError?.(error);
+  }
+
+  function dispatch(): void {
+    lastEventId = lastEventIdBuffer; // [spec] set the last event ID string to the last event ID buffer
+    if (droppingEvent || dataBuffer === '') {
+      // [spec] an empty data buffer dispatches nothing; both buffers are reset
+      droppingEvent = false;
+      dataBuffer = '';
+      eventTypeBuffer = '';
+      return;
+    }
+    // [spec] remove the last LF from the data buffer; the type defaults to "message"
+    const event: ParsedEvent = {
+      type: eventTypeBuffer === '' ? 'message' : eventTypeBuffer,
+      data: dataBuffer.slice(0, -1),
+      lastEventId,
+    };
+    dataBuffer = '';
+    eventTypeBuffer = '';
+    onEvent(event);
+  }
+
+  function processField(field: string, value: string): void {
+    switch (field) {
+      case 'data': // [spec] append the value and a single LF to the data buffer
+        if (droppingEvent) return;
+        if (dataBuffer.length + value.length + 1 > maxEventLength) {
+          fail(new ProtocolError('EVENT_TOO_LONG', `event data exceeds maxEventLength (${maxEventLength})`));
+          return;
+        }
+        dataBuffer += `${value}\n`;
+        return;
+      case 'event':
+        if (!droppingEvent) eventTypeBuffer = value;
+        return;
+      case 'id': // [spec] a value containing U+0000 NULL is ignored
+        if (!value.includes('\0')) lastEventIdBuffer = value;
+        return;
+      case 'retry': // [spec] ASCII digits only, else ignored
+        if (ASCII_DIGITS.test(value)) onRetry?.(Number.parseInt(value, 10));
+        return;
+      default: // [spec] any other field is ignored
+        return;
+    }
+  }
+
+  function processLine(line: string): void {
+    if (line.length === 0) {
+      dispatch(); // [spec] a blank line dispatches the event
+      return;
+    }
+    if (line.charCodeAt(0) === COLON) {
+      // [spec] a comment: ignored by the event logic
+      if (onComment) onComment(line.slice(line.charCodeAt(1) === SPACE ? 2 : 1));
+      return;
+    }
+    const colon = line.indexOf(':');
+    if (colon === -1) {
+      processField(line, ''); // [spec] the whole line is the field name; the value is empty
+      return;
+    }
+    // [spec] one space after the colon is removed, and only one
+    const valueStart = line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
+    processField(line.slice(0, colon), line.slice(valueStart));
+  }
+
+  function lineTooLong(): ProtocolError {
+    return new ProtocolError('LINE_TOO_LONG', `line exceeds maxLineLength (${maxLineLength})`);
+  }
+
+  function feedText(chunk: string): void {
+    let text = chunk;
+    if (atStreamStart) {
+      if (text.length === 0) return;
+      atStreamStart = false;
+      if (text.charCodeAt(0) === BOM) text = text.slice(1); // [spec] one leading BOM is ignored
+    }
+    const length = text.length;
+    let position = 0;
+    if (skipLeadingLF && length > 0) {
+      skipLeadingLF = false;
+      if (text.charCodeAt(0) === LF) position = 1; // the LF of a CRLF split across chunks
+    }
+    const startGeneration = generation;
+    // Positions of the next CR and LF, searched again only once passed: one scan of the text in all.
+    let nextCR = text.indexOf('\r', position);
+    let nextLF = text.indexOf('\n', position);
+    while (position < length) {
+      if (nextCR !== -1 && nextCR < position) nextCR = text.indexOf('\r', position);
+      if (nextLF !== -1 && nextLF < position) nextLF = text.indexOf('\n', position);
+      let end: number;
+      let next: number;
+      if (nextCR === -1 && nextLF === -1) break;
+      if (nextCR === -1 || (nextLF !== -1 && nextLF < nextCR)) {
+        end = nextLF;
+        next = end + 1;
+      } else {
+        end = nextCR; // [spec] CRLF, LF and CR each end a line
+        if (end + 1 < length) {
+          next = text.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
+        } else {
+          next = end + 1;
+          skipLeadingLF = true;
+        }
+      }
+      if (discardingLine) {
+        discardingLine = false;
+      } else if (pending.length + (end - position) > maxLineLength) {
+        pending = '';
+        fail(lineTooLong());
+      } else {
+        const line = pending === '' ? text.slice(position, end) : pending + text.slice(position, end);
+        pending = '';
+        processLine(line);
+      }
+      if (generation !== startGeneration) return;
+      position = next;
+    }
+    if (position < length && !discardingLine) {
+      if (pending.length + (length - position) > maxLineLength) {
+        pending = '';
+        discardingLine = true;
+        fail(lineTooLong());
+      } else {
+        pending += text.slice(position);
+      }
+    }
+  }
+
+  return {
+    feed(chunk) {
+      if (typeof chunk === 'string') {
+        feedText(chunk);
+        return;
+      }
+      // [spec] streams are decoded as UTF-8; invalid bytes become U+FFFD. The BOM is handled above.
+      decoder ??= new TextDecoder('utf-8', { ignoreBOM: true });
+      feedText(decoder.decode(chunk, { stream: true }));
+    },
+    reset(resetOptions = {}) {
+      generation++;
+      decoder = undefined;
+      atStreamStart = true;
+      pending = '';
+      skipLeadingLF = false;
+      discardingLine = false;
+      droppingEvent = false;
+      dataBuffer = '';
+      eventTypeBuffer = '';
+      lastEventIdBuffer = resetOptions.lastEventId ?? lastEventId;
+      lastEventId = lastEventIdBuffer;
+    },
+    get lastEventId() {
+      return lastEventId;
+    },
+    get bufferedLength() {
+      return pending.length + dataBuffer.length;
+    },
+  };
+}
