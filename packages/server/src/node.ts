@@ -1,1 +1,108 @@
-export {};
+/**
+ * @tidings/server/node — event streams on node:http, node:https and node:http2 (compatibility API),
+ * and so on Express, Koa (`ctx.respond = false`) and any framework that exposes Node's req/res.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { handshake, NOT_ACCEPTABLE } from './handshake.js';
+import { Session, type Transport, type TransportEvents } from './session.js';
+import { resolveSessionOptions, type SessionOptions } from './session-options.js';
+
+/** A request from node:http, node:https or node:http2's compatibility API. */
+export type NodeRequest = IncomingMessage | Http2ServerRequest;
+/** A response from node:http, node:https or node:http2's compatibility API. */
+export type NodeResponse = ServerResponse | Http2ServerResponse;
+
+/** SessionOptions plus what only the Node adapter can do. */
+export interface NodeSessionOptions extends SessionOptions {
+  /**
+   * Answers a request whose Accept header excludes text/event-stream (a browser navigating to the URL,
+   * say: redirect it to a page). Default: 406 with a short text body.
+   */
+  onNotAcceptable?: (req: NodeRequest, res: NodeResponse) => void;
+}
+
+function headerOf(req: NodeRequest, name: string): string | null {
+  const value = req.headers[name];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Adapts a Node response to the session's Transport. */
+class NodeTransport implements Transport {
+  readonly #res: NodeResponse;
+
+  constructor(res: NodeResponse) {
+    this.#res = res;
+  }
+
+  attach(events: TransportEvents): void {
+    const res = this.#res as ServerResponse;
+    res.on('drain', () => events.drained());
+    // 'close' fires when the client disconnects (and after end): either way the session is over.
+    res.on('close', () => events.gone());
+    // A write racing a disconnect reports EPIPE/ECONNRESET here; 'close' follows and ends the session.
+    res.on('error', () => {});
+  }
+
+  write(chunk: Uint8Array): boolean {
+    return (this.#res as ServerResponse).write(chunk);
+  }
+
+  end(): void {
+    this.#res.end();
+  }
+
+  destroy(): void {
+    const res = this.#res;
+    // An HTTP/2 response is one stream of a shared connection: reset the stream, not the socket.
+    if ('stream' in res && res.stream) res.stream.close();
+    else (res as ServerResponse).destroy();
+  }
+}
+
+/**
+ * Opens an event stream on `res`. Returns the Session, or null when the request was answered instead
+ * (CORS preflight, 406 Not Acceptable, 400 for a bad Last-Event-ID). Throws a TypeError for bad options
+ * or a response whose head was already sent.
+ */
+export function createSession(req: NodeRequest, res: NodeResponse, options?: NodeSessionOptions): Session | null {
+  const resolved = resolveSessionOptions(options);
+  const onNotAcceptable = options?.onNotAcceptable;
+  if (onNotAcceptable !== undefined && typeof onNotAcceptable !== 'function') {
+    throw new TypeError('onNotAcceptable must be a function (req, res) => void');
+  }
+  if (res.headersSent || res.writableEnded) {
+    throw new TypeError('createSession needs a response whose head has not been sent yet');
+  }
+  const request = {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    header: (name: string) => headerOf(req, name),
+  };
+  const plan = handshake(request, resolved, req.httpVersion === '1.1');
+  const out = res as ServerResponse;
+  if (plan.kind === 'respond') {
+    out.writeHead(plan.status, plan.headers);
+    out.end(plan.body);
+    return null;
+  }
+  if (plan.kind === 'not-acceptable') {
+    if (onNotAcceptable !== undefined) {
+      onNotAcceptable(req, res);
+    } else {
+      out.writeHead(NOT_ACCEPTABLE.status, { ...plan.headers, 'content-type': NOT_ACCEPTABLE.contentType });
+      out.end(NOT_ACCEPTABLE.body);
+    }
+    return null;
+  }
+  out.writeHead(200, plan.headers);
+  // Send the head now, so the client fires `open` before the first event.
+  out.flushHeaders();
+  return new Session(
+    { lastEventId: plan.lastEventId, polling: plan.polling, options: resolved },
+    new NodeTransport(res),
+  );
+}
+
+export type { Session };

@@ -1,0 +1,67 @@
+import { acceptsEventStream } from './accept.js';
+import { corsHeaders, corsPreflight } from './cors.js';
+import { MAX_LAST_EVENT_ID_LENGTH } from './limits.js';
+import { isPollRequest, type RequestLike, readLastEventId } from './request-info.js';
+import type { ResolvedSessionOptions } from './session-options.js';
+
+/** What an adapter does with a request: answer it plainly, or open an event stream. */
+export type Handshake =
+  | { kind: 'respond'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'not-acceptable'; headers: Record<string, string> }
+  | { kind: 'stream'; headers: Record<string, string>; lastEventId: string; polling: boolean };
+
+const TEXT = 'text/plain; charset=utf-8';
+
+/**
+ * Decides how to answer a request for an event stream. `http11` adds `Connection: keep-alive`, which
+ * HTTP/1.1 proxies need and HTTP/2 forbids (RFC 9113 §8.2.2).
+ */
+export function handshake(request: RequestLike, options: ResolvedSessionOptions, http11: boolean): Handshake {
+  const origin = request.header('origin');
+  const cors = options.cors === null ? {} : corsHeaders(options.cors, origin);
+
+  if (request.method === 'OPTIONS') {
+    if (options.cors !== null && origin !== null && request.header('access-control-request-method') !== null) {
+      const preflight = corsPreflight(options.cors, origin);
+      const body = preflight.status === 403 ? 'origin not allowed\n' : '';
+      return {
+        kind: 'respond',
+        status: preflight.status,
+        headers: { ...preflight.headers, 'content-type': TEXT },
+        body,
+      };
+    }
+    return { kind: 'respond', status: 204, headers: { ...cors, allow: 'GET, POST, OPTIONS' }, body: '' };
+  }
+
+  if (!acceptsEventStream(request.header('accept'))) return { kind: 'not-acceptable', headers: cors };
+
+  const lastEventId = readLastEventId(request);
+  if (lastEventId === null) {
+    return {
+      kind: 'respond',
+      status: 400,
+      headers: { ...cors, 'content-type': TEXT },
+      body: `Last-Event-ID is longer than ${MAX_LAST_EVENT_ID_LENGTH} characters\n`,
+    };
+  }
+
+  const headers: Record<string, string> = {
+    ...options.headers,
+    ...cors,
+    'content-type': 'text/event-stream; charset=utf-8',
+    // no-transform: compressing or buffering proxies would hold events back.
+    'cache-control': 'no-cache, no-transform',
+    // nginx buffers proxied responses unless told not to.
+    'x-accel-buffering': 'no',
+  };
+  if (http11) headers.connection = 'keep-alive';
+  return { kind: 'stream', headers, lastEventId, polling: options.polling !== null && isPollRequest(request) };
+}
+
+/** The default answer when Accept excludes text/event-stream. */
+export const NOT_ACCEPTABLE = {
+  status: 406,
+  contentType: TEXT,
+  body: 'This endpoint sends text/event-stream; the Accept header of the request excludes it\n',
+};

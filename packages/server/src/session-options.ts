@@ -1,0 +1,101 @@
+import { type CorsOptions, type ResolvedCors, resolveCors } from './cors.js';
+import {
+  DEFAULT_KEEP_ALIVE_SECONDS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_POLL_LINGER_MS,
+  DEFAULT_POLL_TIMEOUT_MS,
+} from './limits.js';
+
+/** What a session does when its client does not read and its buffer is full. */
+export type SlowClientPolicy = 'disconnect' | 'drop-oldest';
+
+/** How polling responses behave (see "Polling fallback" in the README). */
+export interface PollingOptions {
+  /** Milliseconds a polling response stays open after its first event; default 250. */
+  linger?: number;
+  /** Milliseconds a polling response waits for a first event before ending empty; default 25000. */
+  timeout?: number;
+}
+
+/** Options common to every adapter. `undefined` means the default; `null` disables a feature. */
+export interface SessionOptions {
+  /** Reconnection delay hint in milliseconds sent at open (`retry:`); default null (none sent). */
+  retry?: number | null;
+  /** Seconds between keep-alive comments; default 15; null disables. One timer serves all sessions. */
+  keepAlive?: number | null;
+  /** Bytes the session may hold for a client that does not read; default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** What happens when that buffer is full: `'disconnect'` (default) or `'drop-oldest'` events. */
+  slowClient?: SlowClientPolicy;
+  /** Cross-origin access; default null (no CORS headers, preflights get 204 with no grants). */
+  cors?: CorsOptions | null;
+  /** Polling responses for requests marked with `?tidings-poll=1` or `Tidings-Poll: 1`; null streams them normally. */
+  polling?: PollingOptions | null;
+  /** Extra response headers for the event stream (e.g. `{ 'x-request-id': '…' }`). */
+  headers?: Record<string, string>;
+}
+
+/** SessionOptions checked and completed. */
+export interface ResolvedSessionOptions {
+  readonly retry: number | null;
+  readonly keepAliveMs: number | null;
+  readonly maxBufferedBytes: number;
+  readonly slowClient: SlowClientPolicy;
+  readonly cors: ResolvedCors | null;
+  readonly polling: { readonly linger: number; readonly timeout: number } | null;
+  readonly headers: Record<string, string>;
+}
+
+function milliseconds(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name} must be a number of milliseconds >= 0`);
+  }
+  return value;
+}
+
+/** Validates SessionOptions, throwing a TypeError that says how to fix them. */
+export function resolveSessionOptions(options: SessionOptions | undefined): ResolvedSessionOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null) throw new TypeError('session options must be an object');
+  const {
+    retry = null,
+    keepAlive = DEFAULT_KEEP_ALIVE_SECONDS,
+    maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES,
+  } = options;
+  if (retry !== null && (!Number.isSafeInteger(retry) || retry < 0)) {
+    throw new TypeError('retry must be a whole number of milliseconds >= 0, or null to send none');
+  }
+  if (keepAlive !== null && (typeof keepAlive !== 'number' || !Number.isFinite(keepAlive) || keepAlive <= 0)) {
+    throw new TypeError('keepAlive must be a number of seconds > 0, or null to send no keep-alive comments');
+  }
+  if (!Number.isSafeInteger(maxBufferedBytes) || maxBufferedBytes < 1) {
+    throw new TypeError('maxBufferedBytes must be a whole number of bytes >= 1');
+  }
+  const slowClient = options.slowClient ?? 'disconnect';
+  if (slowClient !== 'disconnect' && slowClient !== 'drop-oldest') {
+    throw new TypeError("slowClient must be 'disconnect' or 'drop-oldest'");
+  }
+  let polling: ResolvedSessionOptions['polling'] = null;
+  if (options.polling !== null) {
+    const given = options.polling ?? {};
+    if (typeof given !== 'object') throw new TypeError('polling must be an object such as { linger: 250 }, or null');
+    polling = {
+      linger: milliseconds('polling.linger', given.linger, DEFAULT_POLL_LINGER_MS),
+      timeout: milliseconds('polling.timeout', given.timeout, DEFAULT_POLL_TIMEOUT_MS),
+    };
+  }
+  const headers = options.headers ?? {};
+  if (typeof headers !== 'object' || headers === null || !Object.values(headers).every((v) => typeof v === 'string')) {
+    throw new TypeError("headers must be an object of string values such as { 'x-request-id': 'abc' }");
+  }
+  return {
+    retry,
+    keepAliveMs: keepAlive === null ? null : keepAlive * 1000,
+    maxBufferedBytes,
+    slowClient,
+    cors: options.cors === undefined || options.cors === null ? null : resolveCors(options.cors),
+    polling,
+    headers,
+  };
+}

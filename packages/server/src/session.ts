@@ -1,0 +1,275 @@
+import { encodeComment, encodeEvent } from '@tidings/protocol';
+import { ServerError, type ServerErrorCode } from './errors.js';
+import { joinKeepAlive } from './keep-alive.js';
+import type { ResolvedSessionOptions } from './session-options.js';
+
+/** The optional fields of one pushed event. */
+export interface PushOptions {
+  /** Event type (`event:`); the client dispatches it under this name instead of `message`. */
+  event?: string;
+  /** Event id (`id:`); the client sends it back as `Last-Event-ID` when it reconnects. */
+  id?: string;
+  /** Reconnection delay hint in milliseconds (`retry:`). */
+  retry?: number;
+}
+
+/** What an adapter reports to its session. */
+export interface TransportEvents {
+  /** The transport accepts writes again after `write` returned false. */
+  drained(): void;
+  /** The client went away. */
+  gone(): void;
+}
+
+/** The byte sink under a session: a Node response, a web ReadableStream. */
+export interface Transport {
+  attach(events: TransportEvents): void;
+  /** Writes one chunk; returns false when the session should wait for `drained` before writing more. */
+  write(chunk: Uint8Array): boolean;
+  /** Ends the response normally (after what was written). */
+  end(): void;
+  /** Aborts the response at once. */
+  destroy(): void;
+}
+
+/** How a session was opened, as decided by the handshake. */
+export interface SessionInit {
+  lastEventId: string;
+  polling: boolean;
+  options: ResolvedSessionOptions;
+}
+
+const encoder = new TextEncoder();
+// A comment line plus a blank line: old polyfills only parse on blank lines.
+const KEEP_ALIVE = encoder.encode(':\n\n');
+
+const CLOSE_MESSAGES: Record<ServerErrorCode, string> = {
+  SESSION_CLOSED: 'the session was closed by the server',
+  CLIENT_GONE: 'the client went away',
+  SLOW_CLIENT: 'the client did not read fast enough; its outgoing buffer overflowed',
+  POLL_COMPLETE: 'the polling response is complete',
+};
+
+/** Writes that only the channel makes: they carry no event, so they do not start a poll's linger. */
+export const writeControl: unique symbol = Symbol('tidings.writeControl');
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/**
+ * One client's event stream. Writes made in the same tick are coalesced into one transport write.
+ * Every write after the client has gone is ignored; none throws for that reason.
+ */
+export class Session {
+  /** The client's last event id: `Last-Event-ID` header, else `lastEventId` query parameter, else ''. */
+  readonly lastEventId: string;
+  /** Whether this is a polling response, which ends shortly after its first event. */
+  readonly polling: boolean;
+  /** Free space for the application (user id, topics), e.g. for `broadcast(…, { filter })`. */
+  readonly state: Record<string, unknown> = {};
+
+  #transport: Transport | null;
+  readonly #options: ResolvedSessionOptions;
+  readonly #controller = new AbortController();
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #ready = true;
+  #flushScheduled = false;
+  #dropped = 0;
+  #closeListeners = new Set<() => void>();
+  #drainWaiters: Array<() => void> = [];
+  #leaveKeepAlive: (() => void) | null = null;
+  #pollTimer: ReturnType<typeof setTimeout> | null = null;
+  #lingerTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(init: SessionInit, transport: Transport) {
+    this.lastEventId = init.lastEventId;
+    this.polling = init.polling;
+    this.#options = init.options;
+    this.#transport = transport;
+    transport.attach({ drained: () => this.#drained(), gone: () => this.#finish('CLIENT_GONE') });
+    const { retry, keepAliveMs, polling } = init.options;
+    if (retry !== null) this.#enqueue(encodeEvent({ retry }), false);
+    if (keepAliveMs !== null) {
+      this.#leaveKeepAlive = joinKeepAlive(() => {
+        // A client with bytes still pending gets nothing more: it is not idle, it is slow.
+        if (this.#queued === 0 && this.#ready) this.#enqueue(KEEP_ALIVE, false);
+      }, keepAliveMs);
+    }
+    if (init.polling && polling !== null) {
+      this.#pollTimer = setTimeout(() => this.#finish('POLL_COMPLETE'), polling.timeout);
+    }
+  }
+
+  /** Aborts when the session closes, whoever closed it; `signal.reason` is a ServerError saying why. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** False once the session has closed. */
+  get connected(): boolean {
+    return this.#transport !== null;
+  }
+
+  /** Bytes written but not yet taken by the transport. */
+  get bufferedBytes(): number {
+    return this.#queued;
+  }
+
+  /** Events dropped under the `drop-oldest` policy. */
+  get droppedEvents(): number {
+    return this.#dropped;
+  }
+
+  /** Sends one event. Throws a ProtocolError when `event` or `id` contains CR, LF or NUL. */
+  push(data: string, options: PushOptions = {}): void {
+    const bytes = encodeEvent({ ...options, data });
+    if (this.#transport !== null) this.#enqueue(bytes, true);
+  }
+
+  /** Sends `JSON.stringify(value)` as the event data. */
+  pushJson(value: unknown, options: PushOptions = {}): void {
+    const data = JSON.stringify(value);
+    if (data === undefined)
+      throw new TypeError('pushJson needs a JSON-serializable value (not undefined or a function)');
+    this.push(data, options);
+  }
+
+  /** Sends a comment (`: text`), which clients ignore; useful for diagnostics. */
+  comment(text = ''): void {
+    const bytes = encodeComment(text);
+    if (this.#transport !== null) this.#enqueue(bytes, false);
+  }
+
+  /**
+   * Sends already-serialized event-stream text (from `formatEvent`/`encodeEvent`), so one event can be
+   * serialized once and the same bytes written to many sessions. The text must end with a blank line.
+   */
+  write(serialized: string | Uint8Array): void {
+    if (this.#transport === null) return;
+    this.#enqueue(typeof serialized === 'string' ? encoder.encode(serialized) : serialized, true);
+  }
+
+  /** @internal A write that carries no event (position markers, resets): it does not start a poll's linger. */
+  [writeControl](bytes: Uint8Array): void {
+    if (this.#transport !== null) this.#enqueue(bytes, false);
+  }
+
+  /** Resolves when everything written has been taken by the transport, or the session closed. */
+  whenDrained(): Promise<void> {
+    if (this.#transport === null || (this.#queued === 0 && this.#ready)) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /** Ends the response after what was already written. */
+  close(): void {
+    this.#finish('SESSION_CLOSED');
+  }
+
+  /** Calls `listener` once when the session closes (at once if it already has). Returns a remover. */
+  onClose(listener: () => void): () => void {
+    if (this.#transport === null) {
+      listener();
+      return () => {};
+    }
+    const once = () => listener();
+    this.#closeListeners.add(once);
+    return () => this.#closeListeners.delete(once);
+  }
+
+  #enqueue(bytes: Uint8Array, isEvent: boolean): void {
+    const max = this.#options.maxBufferedBytes;
+    if (this.#queued + bytes.byteLength > max && this.#ready) this.#flush();
+    if (this.#transport === null) return;
+    if (this.#queued + bytes.byteLength > max) {
+      if (this.#options.slowClient === 'disconnect') {
+        this.#finish('SLOW_CLIENT');
+        return;
+      }
+      // drop-oldest: whole events leave the front of the queue until the new one fits.
+      while (this.#queue.length > 0 && this.#queued + bytes.byteLength > max) {
+        this.#queued -= this.#queue.shift()!.byteLength;
+        this.#dropped++;
+      }
+      if (bytes.byteLength > max) {
+        this.#dropped++;
+        return;
+      }
+    }
+    this.#queue.push(bytes);
+    this.#queued += bytes.byteLength;
+    const polling = this.#options.polling;
+    if (isEvent && this.polling && polling !== null && this.#lingerTimer === null) {
+      this.#lingerTimer = setTimeout(() => this.#finish('POLL_COMPLETE'), polling.linger);
+    }
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      // Everything written in this tick goes out in one transport write.
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const transport = this.#transport;
+    if (transport === null || !this.#ready || this.#queued === 0) return;
+    const chunk = concat(this.#queue, this.#queued);
+    this.#queue = [];
+    this.#queued = 0;
+    this.#ready = transport.write(chunk);
+    if (this.#ready) this.#notifyDrained();
+  }
+
+  #drained(): void {
+    this.#ready = true;
+    this.#flush();
+    if (this.#ready && this.#queued === 0) this.#notifyDrained();
+  }
+
+  #notifyDrained(): void {
+    if (this.#drainWaiters.length === 0) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #finish(code: ServerErrorCode): void {
+    const transport = this.#transport;
+    if (transport === null) return;
+    this.#transport = null;
+    if (code === 'SESSION_CLOSED' || code === 'POLL_COMPLETE') {
+      if (this.#queued > 0) transport.write(concat(this.#queue, this.#queued));
+      transport.end();
+    } else if (code === 'SLOW_CLIENT') {
+      transport.destroy();
+    }
+    this.#queue = [];
+    this.#queued = 0;
+    this.#leaveKeepAlive?.();
+    this.#leaveKeepAlive = null;
+    if (this.#pollTimer !== null) clearTimeout(this.#pollTimer);
+    if (this.#lingerTimer !== null) clearTimeout(this.#lingerTimer);
+    this.#controller.abort(new ServerError(code, CLOSE_MESSAGES[code]));
+    this.#notifyDrained();
+    const listeners = [...this.#closeListeners];
+    this.#closeListeners.clear();
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (error) {
+        // One failing listener must not stop the others; the error still surfaces.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}
