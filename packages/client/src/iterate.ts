@@ -1,0 +1,115 @@
+import { DEFAULT_MAX_QUEUED_EVENTS } from './defaults.js';
+import { EventSourceErrorEvent } from './error-event.js';
+import { EventSourceError } from './errors.js';
+import { EventSource } from './event-source.js';
+import type { EventSourceOptions } from './options.js';
+
+export interface IterateOptions extends EventSourceOptions {
+  /** Events held while the loop body is busy; past it the stream closes and QUEUE_OVERFLOW is thrown. Default 10000. */
+  maxQueuedEvents?: number;
+  /** Called each time a connection opens. Default none. */
+  onOpen?: () => void;
+  /** Called with every error event, also those followed by a reconnection. Default none. */
+  onError?: (event: EventSourceErrorEvent) => void;
+}
+
+/**
+ * The events of a stream as an async iterator: every event, whatever its type (`event.type`), with
+ * the EventSource's reconnection rules. It ends (done) when `signal` aborts, when the loop is left
+ * (break or return closes the stream), or when the server ends the stream and no reconnection follows
+ * (`reconnect: null`). It throws an EventSourceError (with `code` and `status`) when the connection
+ * fails for good: a status other than 200, a wrong Content-Type, or reconnection given up.
+ */
+export function iterate(url: string | URL, options: IterateOptions = {}): AsyncIterableIterator<MessageEvent<string>> {
+  const { maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS, onOpen, onError, ...sourceOptions } = options ?? {};
+  if (!Number.isSafeInteger(maxQueuedEvents) || maxQueuedEvents < 1) {
+    throw new TypeError(`options.maxQueuedEvents must be a positive integer, got ${String(maxQueuedEvents)}`);
+  }
+  for (const [name, value] of [
+    ['onOpen', onOpen],
+    ['onError', onError],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'function') throw new TypeError(`options.${name} must be a function`);
+  }
+
+  const queue: MessageEvent<string>[] = [];
+  let head = 0; // queue[head] is the next event: shift() would copy the array each time
+  let ended = false;
+  let failure: EventSourceError | undefined;
+  let waiters: (() => void)[] = [];
+  const wake = () => {
+    const woken = waiters;
+    waiters = [];
+    for (const resolve of woken) resolve();
+  };
+  const signal = sourceOptions.signal;
+  const onAbort = () => finish(undefined);
+
+  // Sees every event the EventSource dispatches, named ones included, without a listener per type.
+  class IteratedEventSource extends EventSource {
+    override dispatchEvent(event: Event): boolean {
+      if (event instanceof MessageEvent) {
+        if (queue.length - head >= maxQueuedEvents) {
+          finish(new EventSourceError('QUEUE_OVERFLOW', `more than ${maxQueuedEvents} events waited for the loop`));
+          return false;
+        }
+        queue.push(event as MessageEvent<string>);
+        wake();
+      } else if (event instanceof EventSourceErrorEvent) {
+        onError?.(event);
+        if (this.readyState === EventSource.CLOSED) {
+          const cleanEnd = event.reason === 'STREAM_ENDED' && event.cause === undefined;
+          finish(cleanEnd ? undefined : new EventSourceError(event.reason, event.message, event.status));
+        }
+      } else if (event.type === 'open') {
+        onOpen?.();
+      }
+      return super.dispatchEvent(event);
+    }
+  }
+
+  const source = new IteratedEventSource(url, sourceOptions);
+  if (signal?.aborted) ended = true;
+  else signal?.addEventListener('abort', onAbort, { once: true });
+
+  function finish(error: EventSourceError | undefined): void {
+    if (ended) return;
+    ended = true;
+    failure = error;
+    source.close();
+    signal?.removeEventListener('abort', onAbort);
+    wake();
+  }
+
+  return {
+    async next(): Promise<IteratorResult<MessageEvent<string>, undefined>> {
+      for (;;) {
+        if (head < queue.length) {
+          const value = queue[head]!;
+          queue[head++] = undefined as unknown as MessageEvent<string>;
+          if (head === queue.length) {
+            queue.length = 0;
+            head = 0;
+          }
+          return { value, done: false };
+        }
+        if (ended) {
+          const error = failure;
+          failure = undefined;
+          if (error) throw error;
+          return { value: undefined, done: true };
+        }
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+    },
+    async return(): Promise<IteratorResult<MessageEvent<string>, undefined>> {
+      finish(undefined);
+      queue.length = 0;
+      head = 0;
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
