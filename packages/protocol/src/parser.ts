@@ -52,6 +52,22 @@ const COLON = 0x3a;
 const BOM = 0xfeff;
 const ASCII_DIGITS = /^[0-9]+$/;
 
+/**
+ * If the line text[start, end) holds the field `name` (its first character already matched), returns the
+ * index where the value starts, else -1. [spec] The field name runs up to the first colon, or is the whole
+ * line when there is none (then the value is empty); one space after the colon is removed, and only one.
+ */
+function valueStartOf(text: string, start: number, end: number, name: string): number {
+  const afterName = start + name.length;
+  if (afterName > end) return -1;
+  for (let i = 1; i < name.length; i++) {
+    if (text.charCodeAt(start + i) !== name.charCodeAt(i)) return -1;
+  }
+  if (afterName === end) return end;
+  if (text.charCodeAt(afterName) !== COLON) return -1;
+  return afterName + 1 < end && text.charCodeAt(afterName + 1) === SPACE ? afterName + 2 : afterName + 1;
+}
+
 function checkLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) {
@@ -79,7 +95,10 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
   let skipLeadingLF = false; // the last chunk ended in CR: an LF first in the next one ends no line
   let discardingLine = false; // the current line passed maxLineLength: drop the rest of it
   let droppingEvent = false; // the current event passed a limit: ignore its data and event lines
+  // The data buffer without its trailing LF, and whether any data line came: the standard appends
+  // value + LF and strips the last LF at dispatch; joining lazily avoids copying single-line data.
   let dataBuffer = '';
+  let hasData = false;
   let eventTypeBuffer = '';
   let lastEventIdBuffer = options.lastEventId ?? '';
   let lastEventId = lastEventIdBuffer;
@@ -88,72 +107,84 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
   function fail(error: ProtocolError): void {
     droppingEvent = true;
     dataBuffer = '';
+    hasData = false;
     eventTypeBuffer = '';
     onError?.(error);
   }
 
   function dispatch(): void {
     lastEventId = lastEventIdBuffer; // [spec] set the last event ID string to the last event ID buffer
-    if (droppingEvent || dataBuffer === '') {
+    if (droppingEvent || !hasData) {
       // [spec] an empty data buffer dispatches nothing; both buffers are reset
       droppingEvent = false;
       dataBuffer = '';
+      hasData = false;
       eventTypeBuffer = '';
       return;
     }
-    // [spec] remove the last LF from the data buffer; the type defaults to "message"
+    // [spec] remove the last LF from the data buffer (never added here); the type defaults to "message"
     const event: ParsedEvent = {
       type: eventTypeBuffer === '' ? 'message' : eventTypeBuffer,
-      data: dataBuffer.slice(0, -1),
+      data: dataBuffer,
       lastEventId,
     };
     dataBuffer = '';
+    hasData = false;
     eventTypeBuffer = '';
     onEvent(event);
   }
 
-  function processField(field: string, value: string): void {
-    switch (field) {
-      case 'data': // [spec] append the value and a single LF to the data buffer
-        if (droppingEvent) return;
-        if (dataBuffer.length + value.length + 1 > maxEventLength) {
-          fail(new ProtocolError('EVENT_TOO_LONG', `event data exceeds maxEventLength (${maxEventLength})`));
-          return;
+  function appendData(value: string): void {
+    if (droppingEvent) return;
+    if (dataBuffer.length + value.length + 1 > maxEventLength) {
+      fail(new ProtocolError('EVENT_TOO_LONG', `event data exceeds maxEventLength (${maxEventLength})`));
+      return;
+    }
+    // [spec] append the value and a single LF to the data buffer
+    dataBuffer = hasData ? `${dataBuffer}\n${value}` : value;
+    hasData = true;
+  }
+
+  /**
+   * Processes the line text[start, end). Works on indexes into the chunk rather than on a sliced line:
+   * only the value of a known field is ever copied out, and unknown fields are never searched for a colon.
+   */
+  function processLine(text: string, start: number, end: number): void {
+    if (start === end) {
+      dispatch(); // [spec] a blank line dispatches the event
+      return;
+    }
+    let valueStart: number;
+    switch (text.charCodeAt(start)) {
+      case COLON: // [spec] a comment: ignored by the event logic
+        if (onComment)
+          onComment(text.slice(start + 1 < end && text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1, end));
+        return;
+      case 0x64: // d
+        valueStart = valueStartOf(text, start, end, 'data');
+        if (valueStart !== -1) appendData(text.slice(valueStart, end));
+        return;
+      case 0x65: // e
+        valueStart = valueStartOf(text, start, end, 'event');
+        if (valueStart !== -1 && !droppingEvent) eventTypeBuffer = text.slice(valueStart, end);
+        return;
+      case 0x69: // i
+        valueStart = valueStartOf(text, start, end, 'id');
+        if (valueStart !== -1) {
+          const value = text.slice(valueStart, end);
+          if (!value.includes('\0')) lastEventIdBuffer = value; // [spec] an id containing U+0000 is ignored
         }
-        dataBuffer += `${value}\n`;
         return;
-      case 'event':
-        if (!droppingEvent) eventTypeBuffer = value;
-        return;
-      case 'id': // [spec] a value containing U+0000 NULL is ignored
-        if (!value.includes('\0')) lastEventIdBuffer = value;
-        return;
-      case 'retry': // [spec] ASCII digits only, else ignored
-        if (ASCII_DIGITS.test(value)) onRetry?.(Number.parseInt(value, 10));
+      case 0x72: // r
+        valueStart = valueStartOf(text, start, end, 'retry');
+        if (valueStart !== -1) {
+          const value = text.slice(valueStart, end);
+          if (ASCII_DIGITS.test(value)) onRetry?.(Number.parseInt(value, 10)); // [spec] digits only, else ignored
+        }
         return;
       default: // [spec] any other field is ignored
         return;
     }
-  }
-
-  function processLine(line: string): void {
-    if (line.length === 0) {
-      dispatch(); // [spec] a blank line dispatches the event
-      return;
-    }
-    if (line.charCodeAt(0) === COLON) {
-      // [spec] a comment: ignored by the event logic
-      if (onComment) onComment(line.slice(line.charCodeAt(1) === SPACE ? 2 : 1));
-      return;
-    }
-    const colon = line.indexOf(':');
-    if (colon === -1) {
-      processField(line, ''); // [spec] the whole line is the field name; the value is empty
-      return;
-    }
-    // [spec] one space after the colon is removed, and only one
-    const valueStart = line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
-    processField(line.slice(0, colon), line.slice(valueStart));
   }
 
   function lineTooLong(): ProtocolError {
@@ -201,9 +232,13 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
         pending = '';
         fail(lineTooLong());
       } else {
-        const line = pending === '' ? text.slice(position, end) : pending + text.slice(position, end);
-        pending = '';
-        processLine(line);
+        if (pending === '') {
+          processLine(text, position, end);
+        } else {
+          const line = pending + text.slice(position, end);
+          pending = '';
+          processLine(line, 0, line.length);
+        }
       }
       if (generation !== startGeneration) return;
       position = next;
@@ -238,6 +273,7 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
       discardingLine = false;
       droppingEvent = false;
       dataBuffer = '';
+      hasData = false;
       eventTypeBuffer = '';
       lastEventIdBuffer = resetOptions.lastEventId ?? lastEventId;
       lastEventId = lastEventIdBuffer;

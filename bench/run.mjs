@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every benchmark in this folder, one after the other (they measure; never run them in parallel).
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const only = process.argv[2];
+const benches = readdirSync(import.meta.dirname)
+  .filter((file) => file.endsWith('.mjs') && file !== 'run.mjs' && (!only || file.includes(only)))
+  .sort();
+let failed = 0;
+for (const file of benches) {
+  console.log(`\n## ${file}\n`);
+  const result = spawnSync(process.execPath, [join(import.meta.dirname, file)], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
