@@ -1,0 +1,81 @@
+// options.signal: aborting closes the EventSource as close() does, at any point.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { EventSource } from '../src/index.ts';
+import { logEvents } from './support/event-log.ts';
+import { FakeTimers } from './support/fake-timers.ts';
+import { EVENT_STREAM, startServer } from './support/test-server.ts';
+import { settle, waitFor } from './support/wait.ts';
+
+describe('signal', () => {
+  test('an already aborted signal: CLOSED at once, no request', async () => {
+    const server = await startServer(() => {});
+    try {
+      const source = new EventSource(server.url(), { signal: AbortSignal.abort() });
+      assert.equal(source.readyState, EventSource.CLOSED);
+      await settle();
+      assert.equal(server.requests.length, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('abort while open: CLOSED, no error event, the server sees the request end', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, EVENT_STREAM);
+      res.write('data: 1\n\n');
+    });
+    const controller = new AbortController();
+    const source = new EventSource(server.url(), { signal: controller.signal });
+    try {
+      const logged = logEvents(source);
+      await waitFor(() => logged.messages.length === 1, 'the message');
+      controller.abort();
+      assert.equal(source.readyState, EventSource.CLOSED);
+      await server.requests[0]?.closed;
+      await settle();
+      assert.deepEqual(logged.log, ['open:OPEN', 'message:1']);
+    } finally {
+      source.close();
+      await server.close();
+    }
+  });
+
+  test('abort while waiting to reconnect: the timer is cancelled', async () => {
+    const timers = new FakeTimers();
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, EVENT_STREAM);
+      res.end();
+    });
+    const controller = new AbortController();
+    const source = new EventSource(server.url(), { signal: controller.signal, timers });
+    try {
+      await waitFor(() => timers.pending.length === 1, 'the reconnection timer');
+      controller.abort();
+      assert.equal(timers.pending.length, 0);
+      assert.equal(source.readyState, EventSource.CLOSED);
+    } finally {
+      source.close();
+      await server.close();
+    }
+  });
+
+  test('abort from inside a message handler stops the rest of the chunk', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, EVENT_STREAM);
+      res.end('data: 1\n\ndata: 2\n\n');
+    });
+    const controller = new AbortController();
+    const source = new EventSource(server.url(), { signal: controller.signal });
+    try {
+      const logged = logEvents(source);
+      source.onmessage = () => controller.abort();
+      await waitFor(() => source.readyState === EventSource.CLOSED, 'CLOSED');
+      await settle();
+      assert.deepEqual(logged.log, ['open:OPEN', 'message:1']);
+    } finally {
+      source.close();
+      await server.close();
+    }
+  });
+});

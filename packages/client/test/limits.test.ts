@@ -1,0 +1,54 @@
+// The parser's limits, as the EventSource reports them: the oversized event is dropped, an error event
+// says so, and the stream goes on.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { EventSource } from '../src/index.ts';
+import { logEvents } from './support/event-log.ts';
+import { EVENT_STREAM, startServer } from './support/test-server.ts';
+import { waitFor } from './support/wait.ts';
+
+describe('limits', () => {
+  test('a line longer than maxLineLength: error LINE_TOO_LONG while OPEN, later events still arrive', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, EVENT_STREAM);
+      res.end(`data: ${'x'.repeat(100)}\n\ndata: small\n\n`);
+    });
+    const source = new EventSource(server.url(), { maxLineLength: 32, reconnect: null });
+    try {
+      const logged = logEvents(source);
+      await waitFor(() => source.readyState === EventSource.CLOSED, 'the end');
+      assert.deepEqual(logged.log, [
+        'open:OPEN',
+        'error:LINE_TOO_LONG:OPEN',
+        'message:small',
+        'error:STREAM_ENDED:CLOSED',
+      ]);
+      assert.equal(logged.errors[0]?.status, 200);
+      assert.equal(logged.errors[0]?.retryDelay, null);
+    } finally {
+      source.close();
+      await server.close();
+    }
+  });
+
+  test('an event longer than maxEventLength: error EVENT_TOO_LONG, the event dropped', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, EVENT_STREAM);
+      res.end(`${'data: 0123456789\n'.repeat(10)}\ndata: small\n\n`);
+    });
+    const source = new EventSource(server.url(), { maxEventLength: 50, reconnect: null });
+    try {
+      const logged = logEvents(source);
+      await waitFor(() => source.readyState === EventSource.CLOSED, 'the end');
+      assert.deepEqual(logged.log, [
+        'open:OPEN',
+        'error:EVENT_TOO_LONG:OPEN',
+        'message:small',
+        'error:STREAM_ENDED:CLOSED',
+      ]);
+    } finally {
+      source.close();
+      await server.close();
+    }
+  });
+});
