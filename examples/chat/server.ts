@@ -1,0 +1,104 @@
+// The chat: messages are sent with fetch POST /messages (`{"name":"Ada","text":"Hello"}`) and delivered to
+// every page over the /events stream as named `chat` events. SSE for the many reads, plain HTTP for the
+// rare writes: the split the seed article's readers settled on.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { createChannel } from '@tidings/server';
+import { createSession } from '@tidings/server/node';
+import { HOST, listen } from '../shared/listen.ts';
+import { checkMilliseconds, checkPort } from '../shared/options.ts';
+import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
+import type { RunningExample } from '../shared/run-main.ts';
+import { MAX_BODY_BYTES } from './limits.ts';
+import { ChatInputError, parseChatMessage } from './message.ts';
+import { BodyTooLargeError, readBody } from './read-body.ts';
+
+/** Port when PORT is not set. */
+export const DEFAULT_PORT = 3104;
+/** Milliseconds the browser waits before reconnecting (the `retry:` hint). */
+export const DEFAULT_RETRY_MS = 2000;
+
+export interface ChatOptions {
+  /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
+  port?: number;
+  /** The `retry:` hint in milliseconds. Default 2000. */
+  retryMs?: number;
+}
+
+export interface ChatApp extends RunningExample {
+  readonly port: number;
+  /** Cuts every connection while the server keeps running (what a restarting proxy does). */
+  cutStreams(): void;
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = Buffer.from(JSON.stringify(value));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+}
+
+export async function startChat(options: ChatOptions = {}): Promise<ChatApp> {
+  checkPort(options.port);
+  checkMilliseconds('retryMs', options.retryMs, 0);
+  const retry = options.retryMs ?? DEFAULT_RETRY_MS;
+  const files = loadPublicFiles(join(import.meta.dirname, 'public'));
+  const channel = createChannel();
+  // Ids are a counter: the browser sends the last one back as Last-Event-ID.
+  let lastId = 0;
+
+  async function postMessage(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Requiring JSON also keeps other sites from posting with a plain HTML form: a cross-origin
+    // application/json request needs a CORS preflight, which this server never grants.
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      sendJson(res, 415, { error: 'send the message as Content-Type: application/json' });
+      return;
+    }
+    try {
+      const message = parseChatMessage(await readBody(req, MAX_BODY_BYTES));
+      const id = String(++lastId);
+      channel.broadcast(JSON.stringify(message), { event: 'chat', id });
+      sendJson(res, 201, { id });
+    } catch (error) {
+      if (error instanceof ChatInputError || error instanceof BodyTooLargeError) {
+        sendJson(res, error.status, { error: error.message });
+        return;
+      }
+      throw error;
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname === '/events') {
+      const session = createSession(req, res, { retry });
+      if (session !== null) channel.register(session);
+      return;
+    }
+    if (pathname === '/messages') {
+      if (req.method !== 'POST') {
+        res.setHeader('allow', 'POST');
+        sendJson(res, 405, { error: 'send messages with POST /messages' });
+        return;
+      }
+      postMessage(req, res).catch(() => {
+        // Never show internal error text to the client.
+        if (!res.headersSent) sendJson(res, 500, { error: 'the message could not be sent' });
+      });
+      return;
+    }
+    if (servePublicFile(req, res, pathname, files)) return;
+    sendText(res, 404, `Not found: ${pathname}. The chat is at /, its stream at /events, POST to /messages.`);
+  });
+  const port = await listen(server, options.port ?? DEFAULT_PORT);
+
+  return {
+    port,
+    url: `http://${HOST}:${port}/`,
+    cutStreams: () => server.closeAllConnections(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../../../test-support/browser.ts';
+import {
+  expectReplayAfterCut,
+  failOnPageErrors,
+  readIds,
+  TEST_RETRY_MS,
+  waitForState,
+  watchStreamRequests,
+} from '../../test-support/e2e.ts';
+import { readStreamText, spawnExample } from '../../test-support/spawn-example.ts';
+import { startClock } from '../server.ts';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('the page shows the server time as it ticks on its own', async () => {
+  const app = await startClock({ port: 0, intervalMs: 50, retryMs: TEST_RETRY_MS });
+  const page = await browser.newPage();
+  const errors = failOnPageErrors(page);
+  try {
+    await page.goto(app.url);
+    await waitForState(page, 'open');
+    await page.waitForFunction(() => document.querySelectorAll('#log li').length >= 3);
+    const shown = await page.$eval('#time', (el) => (el as HTMLTimeElement).dateTime);
+    assert.ok(Math.abs(Date.parse(shown) - Date.now()) < 60_000, `the page shows a time near now, got ${shown}`);
+    assert.match((await page.textContent('#offset')) ?? '', /\d+ ms (ahead of|behind)/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await app.close();
+  }
+});
+
+test('after the server cuts the stream the page reconnects and shows every missed tick once, in order', async () => {
+  const app = await startClock({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
+  const page = await browser.newPage();
+  const errors = failOnPageErrors(page);
+  const requests = watchStreamRequests(page, '/events');
+  try {
+    await page.goto(app.url);
+    await expectReplayAfterCut({
+      page,
+      requests,
+      what: 'clock',
+      selector: '#log li',
+      publish: () => [app.tick()],
+      cut: () => app.cutStreams(),
+      shownIds: async () => (await readIds(page, '#log li')).reverse(),
+    });
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await app.close();
+  }
+});
+
+test('unknown paths get 404 and a stream request that does not accept event streams gets 406', async () => {
+  const app = await startClock({ port: 0, intervalMs: null });
+  try {
+    const missing = await fetch(new URL('/nope', app.url));
+    assert.equal(missing.status, 404);
+    assert.match(await missing.text(), /Not found: \/nope/);
+    const notAcceptable = await fetch(new URL('/events', app.url), { headers: { accept: 'text/html' } });
+    assert.equal(notAcceptable.status, 406);
+    await notAcceptable.body?.cancel();
+  } finally {
+    await app.close();
+  }
+});
+
+test('bad options are refused with a TypeError that says what to pass', async () => {
+  await assert.rejects(
+    startClock({ port: 0, intervalMs: 0 }),
+    /intervalMs must be a whole number of milliseconds >= 1/,
+  );
+  await assert.rejects(startClock({ port: -1 }), /port must be an integer from 0 to 65535/);
+});
+
+test('`npm start -w examples/clock` serves the page and ticks every second', async () => {
+  const example = await spawnExample('clock');
+  try {
+    const page = await fetch(example.url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>Tidings clock<\/title>/);
+    const { response, text } = await readStreamText(new URL('/events', example.url).href, (t) =>
+      /event: time\ndata: .*\n/.test(t),
+    );
+    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.match(text, /id: \d+\nevent: time\ndata: \d{4}-\d\d-\d\dT/);
+  } finally {
+    await example.stop();
+  }
+});

@@ -1,0 +1,119 @@
+// @tidings/server on node:http2 over TLS. Browsers open at most six HTTP/1.1 connections to one host, and
+// every EventSource holds one, so a seventh stream on a page waits forever. Over HTTP/2 all streams share
+// one connection: this page opens SENSOR_COUNT event streams at once and every one of them is live.
+// The compatibility API (`createSecureServer` with a (req, res) handler) works with `createSession` as is.
+import { createSecureServer, type Http2ServerResponse, type Http2Session } from 'node:http2';
+import { join } from 'node:path';
+import { type Channel, createChannel } from '@tidings/server';
+import { createSession } from '@tidings/server/node';
+import { HOST, listen } from '../shared/listen.ts';
+import { checkInterval, checkMilliseconds, checkPort } from '../shared/options.ts';
+import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
+import type { RunningExample } from '../shared/run-main.ts';
+import { makeSelfSignedCertificate } from './self-signed.ts';
+
+/** Port when PORT is not set. */
+export const DEFAULT_PORT = 3109;
+/** Event streams the page opens, one per simulated sensor: more than the six a browser allows over HTTP/1.1. */
+export const SENSOR_COUNT = 8;
+/** Milliseconds between two rounds of readings. */
+export const DEFAULT_INTERVAL_MS = 1000;
+/** Milliseconds the browser waits before reconnecting (the `retry:` hint). */
+export const DEFAULT_RETRY_MS = 2000;
+
+export interface Http2ExampleOptions {
+  /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
+  port?: number;
+  /** Milliseconds between rounds of readings; null publishes only when `tick()` is called. Default 1000. */
+  intervalMs?: number | null;
+  /** The `retry:` hint in milliseconds. Default 2000. */
+  retryMs?: number;
+}
+
+export interface Http2Example extends RunningExample {
+  readonly port: number;
+  /** Publishes one reading per sensor now; returns the ids, index i for sensor i + 1. */
+  tick(): string[];
+  /** Cuts every connection while the server keeps running (what a restarting proxy does). */
+  cutStreams(): void;
+}
+
+const SENSOR_PATH = /^\/sensors\/(\d+)\/events$/;
+
+export async function startHttp2Example(options: Http2ExampleOptions = {}): Promise<Http2Example> {
+  checkPort(options.port);
+  checkInterval('intervalMs', options.intervalMs);
+  checkMilliseconds('retryMs', options.retryMs, 0);
+  const intervalMs = options.intervalMs === undefined ? DEFAULT_INTERVAL_MS : options.intervalMs;
+  const retry = options.retryMs ?? DEFAULT_RETRY_MS;
+  const files = loadPublicFiles(join(import.meta.dirname, 'public'));
+
+  // One channel (and so one history and one id counter) per sensor.
+  const sensors: { channel: Channel; lastId: number; value: number }[] = [];
+  for (let i = 0; i < SENSOR_COUNT; i++) sensors.push({ channel: createChannel(), lastId: 0, value: 20 + i });
+  const tick = (): string[] =>
+    sensors.map((sensor, index) => {
+      // A slow drift with a small wobble: a plausible temperature, different for each sensor.
+      sensor.value = Math.round((sensor.value + Math.sin(sensor.lastId + index) * 0.3) * 100) / 100;
+      const id = String(++sensor.lastId);
+      const reading = { sensor: index + 1, celsius: sensor.value, time: new Date().toISOString() };
+      sensor.channel.broadcast(JSON.stringify(reading), { event: 'reading', id });
+      return id;
+    });
+
+  const { cert, key } = makeSelfSignedCertificate();
+  // allowHTTP1 lets tools without HTTP/2 (curl --http1.1, old clients) use the example too.
+  const server = createSecureServer({ cert, key, allowHTTP1: true }, (req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'https://localhost');
+    const match = SENSOR_PATH.exec(pathname);
+    if (match !== null) {
+      const sensor = sensors[Number(match[1]) - 1];
+      if (sensor === undefined) {
+        sendText(res, 404, `No sensor ${match[1]}: sensors are numbered 1 to ${SENSOR_COUNT}.`);
+        return;
+      }
+      const session = createSession(req, res, { retry });
+      if (session !== null) sensor.channel.register(session);
+      return;
+    }
+    if (pathname === '/sensors') {
+      // The page asks how many streams to open, so the number lives in one place: SENSOR_COUNT.
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
+      res.end(JSON.stringify({ count: SENSOR_COUNT }));
+      return;
+    }
+    if (servePublicFile(req, res, pathname, files)) return;
+    sendText(res as Http2ServerResponse, 404, `Not found: ${pathname}. The page is at /.`);
+  });
+
+  // HTTP/2 sessions (one per browser connection) are tracked to cut them; HTTP/1.1 sockets are too.
+  const sessions = new Set<Http2Session>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('secureConnection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const cutStreams = () => {
+    for (const session of sessions) session.destroy();
+    for (const socket of sockets) socket.destroy();
+  };
+
+  const port = await listen(server, options.port ?? DEFAULT_PORT);
+  const timer = intervalMs === null ? undefined : setInterval(tick, intervalMs);
+  return {
+    port,
+    url: `https://${HOST}:${port}/`,
+    tick,
+    cutStreams,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        server.close(() => resolve());
+        cutStreams();
+      }),
+  };
+}

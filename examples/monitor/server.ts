@@ -1,0 +1,120 @@
+// The server monitor from the seed article "Server-Sent Events": a page on /stats that shows, live, how many
+// clients are connected (`connections`), how many requests the server has answered (`requests`), its uptime
+// (`uptime`), the load average (`load`) and the busiest processes (`processes`). Every event goes through one
+// channel with a history, so a page that loses its connection catches up on what it missed.
+import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { createChannel } from '@tidings/server';
+import { createSession } from '@tidings/server/node';
+import { HOST, listen } from '../shared/listen.ts';
+import { checkInterval, checkMilliseconds, checkPort } from '../shared/options.ts';
+import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
+import type { RunningExample } from '../shared/run-main.ts';
+import { type ProcessList, ProcessSampler } from './processes.ts';
+
+/** Port when PORT is not set. */
+export const DEFAULT_PORT = 3101;
+/** Milliseconds between two rounds of `requests`, `uptime` and `load` events. */
+export const DEFAULT_INTERVAL_MS = 1000;
+/** Milliseconds between two samples of the process table (reading it costs more than the other figures). */
+export const DEFAULT_PROCESS_INTERVAL_MS = 3000;
+/** Milliseconds the browser waits before reconnecting (the `retry:` hint). */
+export const DEFAULT_RETRY_MS = 2000;
+
+export interface MonitorOptions {
+  /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
+  port?: number;
+  /** Milliseconds between rounds of figures; null publishes only when `tick()` is called. Default 1000. */
+  intervalMs?: number | null;
+  /** Milliseconds between process-table samples; null samples once at start. Default 3000. */
+  processIntervalMs?: number | null;
+  /** The `retry:` hint in milliseconds. Default 2000. */
+  retryMs?: number;
+}
+
+export interface MonitorApp extends RunningExample {
+  readonly port: number;
+  /** Publishes one round of figures now (requests, uptime, load, processes); returns their ids in order. */
+  tick(): string[];
+  /** Cuts every connection while the server keeps running (what a restarting proxy does). */
+  cutStreams(): void;
+}
+
+export async function startMonitor(options: MonitorOptions = {}): Promise<MonitorApp> {
+  checkPort(options.port);
+  checkInterval('intervalMs', options.intervalMs);
+  checkInterval('processIntervalMs', options.processIntervalMs);
+  checkMilliseconds('retryMs', options.retryMs, 0);
+  const intervalMs = options.intervalMs === undefined ? DEFAULT_INTERVAL_MS : options.intervalMs;
+  const processIntervalMs =
+    options.processIntervalMs === undefined ? DEFAULT_PROCESS_INTERVAL_MS : options.processIntervalMs;
+  const retry = options.retryMs ?? DEFAULT_RETRY_MS;
+  const files = loadPublicFiles(join(import.meta.dirname, 'public'));
+  const channel = createChannel();
+  const startedAt = Date.now();
+  let requests = 0;
+
+  // Ids are a counter, as in the seed article: the browser sends the last one back as Last-Event-ID.
+  let lastId = 0;
+  const publish = (event: string, value: unknown): string => {
+    const id = String(++lastId);
+    channel.broadcast(JSON.stringify(value), { event, id });
+    return id;
+  };
+
+  // The seed's live "connections" figure: the channel says when a session comes or goes.
+  channel.on('session-registered', ({ count }) => publish('connections', count));
+  channel.on('session-deregistered', ({ count }) => publish('connections', count));
+
+  const sampler = new ProcessSampler();
+  let processes: ProcessList = { source: 'none', processes: [] };
+  const sampleProcesses = async () => {
+    processes = await sampler.sample();
+  };
+  await sampleProcesses();
+  const processTimer =
+    processIntervalMs === null ? undefined : setInterval(() => void sampleProcesses(), processIntervalMs);
+
+  const tick = (): string[] => [
+    publish('requests', requests),
+    publish('uptime', Math.round((Date.now() - startedAt) / 1000)),
+    publish('load', loadavg()),
+    publish('processes', processes),
+  ];
+
+  const server = createServer((req, res) => {
+    requests++;
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname === '/stats') {
+      // The seed sent browsers that do not accept an event stream to the page; so does this example.
+      const session = createSession(req, res, {
+        retry,
+        onNotAcceptable: (_req, response) => {
+          response.writeHead(302, { location: '/' });
+          response.end();
+        },
+      });
+      if (session !== null) channel.register(session);
+      return;
+    }
+    if (servePublicFile(req, res, pathname, files)) return;
+    sendText(res, 404, `Not found: ${pathname}. The monitor is at / and its event stream at /stats.`);
+  });
+  const port = await listen(server, options.port ?? DEFAULT_PORT);
+  const timer = intervalMs === null ? undefined : setInterval(tick, intervalMs);
+
+  return {
+    port,
+    url: `http://${HOST}:${port}/`,
+    tick,
+    cutStreams: () => server.closeAllConnections(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        clearInterval(processTimer);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,107 @@
+// The tests the Express, Fastify and Hono examples share: they serve the same page and the same `tick`
+// events, so one scenario checks each framework's wiring of the same library.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../../test-support/browser.ts';
+import {
+  expectReplayAfterCut,
+  failOnPageErrors,
+  readIds,
+  TEST_RETRY_MS,
+  waitForState,
+  watchStreamRequests,
+} from './e2e.ts';
+import { readStreamText, spawnExample } from './spawn-example.ts';
+
+interface AdapterExample {
+  readonly url: string;
+  tick(): string;
+  cutStreams(): void;
+  close(): Promise<void>;
+}
+
+type Start = (options: { port: number; intervalMs: number | null; retryMs?: number }) => Promise<AdapterExample>;
+
+/** Registers the adapter tests for `examples/<name>`, whose page title is `title`. */
+export function adapterExampleTests(name: string, title: string, start: Start): void {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test(`${name}: the page opens and shows the ticks as they come`, async () => {
+    const app = await start({ port: 0, intervalMs: 50, retryMs: TEST_RETRY_MS });
+    const page = await browser.newPage();
+    const errors = failOnPageErrors(page);
+    try {
+      await page.goto(app.url);
+      assert.equal(await page.title(), title);
+      await waitForState(page, 'open');
+      await page.waitForFunction(() => document.querySelectorAll('#log li').length >= 3);
+      assert.match((await page.textContent('#count')) ?? '', /^\d+$/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+      await app.close();
+    }
+  });
+
+  test(`${name}: after a cut the page reconnects with Last-Event-ID and shows every missed tick once, in order`, async () => {
+    const app = await start({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
+    const page = await browser.newPage();
+    const errors = failOnPageErrors(page);
+    const requests = watchStreamRequests(page, '/events');
+    try {
+      await page.goto(app.url);
+      await expectReplayAfterCut({
+        page,
+        requests,
+        what: name,
+        selector: '#log li',
+        publish: () => [app.tick()],
+        cut: () => app.cutStreams(),
+        shownIds: async () => (await readIds(page, '#log li')).reverse(),
+      });
+      const lastId = (await readIds(page, '#log li'))[0];
+      assert.equal(await page.textContent('#count'), lastId, 'the counter shows the last tick');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+      await app.close();
+    }
+  });
+
+  test(`${name}: unknown paths get 404, a stream request for HTML gets 406`, async () => {
+    const app = await start({ port: 0, intervalMs: null });
+    try {
+      const missing = await fetch(new URL('/missing', app.url));
+      assert.equal(missing.status, 404);
+      assert.match(await missing.text(), /Not found: \/missing/);
+      const html = await fetch(new URL('/events', app.url), { headers: { accept: 'text/html' } });
+      assert.equal(html.status, 406);
+      await html.body?.cancel();
+    } finally {
+      await app.close();
+    }
+  });
+
+  test(`${name}: \`npm start -w examples/${name}\` serves the page and the stream`, async () => {
+    const example = await spawnExample(name);
+    try {
+      const page = await fetch(example.url);
+      assert.equal(page.status, 200);
+      assert.ok((await page.text()).includes(`<title>${title}</title>`));
+      const { response, text } = await readStreamText(new URL('/events', example.url).href, (t) =>
+        /event: tick\ndata: .*\n/.test(t),
+      );
+      assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+      assert.match(text, /id: \d+\nevent: tick\ndata: \{"count":\d+,/);
+    } finally {
+      await example.stop();
+    }
+  });
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../../../test-support/browser.ts';
+import {
+  expectReplayAfterCut,
+  failOnPageErrors,
+  readIds,
+  TEST_RETRY_MS,
+  waitForState,
+  watchStreamRequests,
+} from '../../test-support/e2e.ts';
+import { readStreamText, spawnExample } from '../../test-support/spawn-example.ts';
+import { MIN_PRICE, OPENING_PRICES, PriceWalk, seededRandom } from '../price-walk.ts';
+import { startTicker } from '../server.ts';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const SYMBOLS = Object.keys(OPENING_PRICES);
+
+test('the page fills a table row and a chart per symbol as prices stream in', async () => {
+  const app = await startTicker({ port: 0, intervalMs: 50, retryMs: TEST_RETRY_MS });
+  const page = await browser.newPage();
+  const errors = failOnPageErrors(page);
+  try {
+    await page.goto(app.url);
+    await waitForState(page, 'open');
+    await page.waitForFunction(
+      (count) =>
+        document.querySelectorAll('#quotes tbody tr').length === count &&
+        Array.from(document.querySelectorAll<SVGPolylineElement>('svg.chart polyline')).every(
+          (line) => Number(line.dataset.count) >= 3,
+        ),
+      SYMBOLS.length,
+    );
+    const rows = await page.$$eval('#quotes tbody tr', (trs) =>
+      trs.map((tr) => ({
+        symbol: (tr as HTMLElement).dataset.symbol,
+        price: tr.querySelector('.price')?.textContent ?? '',
+        points: tr.querySelector('polyline')?.getAttribute('points') ?? '',
+      })),
+    );
+    assert.deepEqual(rows.map((r) => r.symbol).sort(), [...SYMBOLS].sort());
+    for (const row of rows) {
+      assert.match(row.price, /^\d+\.\d\d$/, `${row.symbol} shows a price`);
+      assert.match(row.points, /^[\d.]+,[\d.]+( [\d.]+,[\d.]+){2,}/, `${row.symbol} chart has a line`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await app.close();
+  }
+});
+
+test('after a cut the page reconnects with Last-Event-ID and charts every missed price once, in order', async () => {
+  const app = await startTicker({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
+  const page = await browser.newPage();
+  const errors = failOnPageErrors(page);
+  const requests = watchStreamRequests(page, '/prices');
+  try {
+    await page.goto(app.url);
+    await expectReplayAfterCut({
+      page,
+      requests,
+      what: 'ticker',
+      selector: '#log li',
+      publish: () => app.tick(),
+      cut: () => app.cutStreams(),
+      shownIds: async () => (await readIds(page, '#log li')).reverse(),
+    });
+    // 6 rounds were published (2 before, 3 away, 1 after): every chart has every one of them.
+    const counts = await page.$$eval('svg.chart polyline', (lines) =>
+      lines.map((line) => (line as SVGPolylineElement).dataset.count),
+    );
+    assert.deepEqual(
+      counts,
+      SYMBOLS.map(() => '6'),
+    );
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await app.close();
+  }
+});
+
+test('the price walk is repeatable for a seed, moves at most 1 % a step and stays positive', () => {
+  const a = new PriceWalk(7);
+  const b = new PriceWalk(7);
+  const c = new PriceWalk(8);
+  const stepsA = Array.from({ length: 200 }, () => a.step());
+  assert.deepEqual(
+    stepsA,
+    Array.from({ length: 200 }, () => b.step()),
+  );
+  assert.notDeepEqual(stepsA[0], c.step());
+  let previous = new Map(Object.entries(OPENING_PRICES));
+  for (const quotes of stepsA) {
+    for (const quote of quotes) {
+      const before = previous.get(quote.symbol) ?? 0;
+      assert.ok(Math.abs(quote.price - before) <= before * 0.01 + 0.005, `${quote.symbol} moved at most 1 %`);
+      assert.ok(quote.price >= MIN_PRICE);
+    }
+    previous = new Map(quotes.map((q) => [q.symbol, q.price]));
+  }
+  const random = seededRandom(1);
+  for (let i = 0; i < 1000; i++) {
+    const n = random();
+    assert.ok(n >= 0 && n < 1);
+  }
+});
+
+test('bad options are refused with a TypeError that says what to pass', async () => {
+  await assert.rejects(startTicker({ port: 0, seed: 1.5 }), /seed must be an integer/);
+  await assert.rejects(startTicker({ port: 0, retryMs: -1 }), /retryMs must be a whole number of milliseconds >= 0/);
+});
+
+test('`npm start -w examples/ticker` serves the page and price events with JSON data', async () => {
+  const example = await spawnExample('ticker');
+  try {
+    const page = await fetch(example.url);
+    assert.match(await page.text(), /<title>Tidings stock ticker<\/title>/);
+    const { text } = await readStreamText(new URL('/prices', example.url).href, (t) =>
+      /event: price\ndata: .*\n/.test(t),
+    );
+    const data = /event: price\ndata: (.*)\n/.exec(text)?.[1] ?? '';
+    const quote = JSON.parse(data) as { symbol: string; price: number };
+    assert.ok(SYMBOLS.includes(quote.symbol));
+    assert.equal(typeof quote.price, 'number');
+  } finally {
+    await example.stop();
+  }
+});
