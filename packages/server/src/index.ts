@@ -1,4 +1,15 @@
 export { acceptsEventStream } from './accept.js';
+export {
+  type BroadcastOptions,
+  Channel,
+  type ChannelEvent,
+  type ChannelEventName,
+  type ChannelListener,
+  type ChannelOptions,
+  createChannel,
+  type HistoryOptions,
+  RESET_EVENT,
+} from './channel.js';
 export { type CorsOptions, corsHeaders, corsPreflight, type ResolvedCors, resolveCors } from './cors.js';
 export { ServerError, type ServerErrorCode } from './errors.js';
 export {

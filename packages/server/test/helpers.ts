@@ -119,3 +119,42 @@ export async function until(predicate: () => boolean, what: string, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/**
+ * Decodes an HTTP/1.1 chunked body read from a raw socket (as latin1 text), calling `onChunk` with the
+ * payload of each chunk as it arrives (a chunk may be reported in parts) and `onChunkEnd` after each chunk.
+ */
+export function chunkedDecoder(
+  onChunk: (payload: string) => void,
+  onChunkEnd: () => void = () => {},
+): (data: string) => void {
+  let buffer = '';
+  let remaining = 0;
+  let state: 'size' | 'payload' | 'crlf' = 'size';
+  return (data) => {
+    buffer += data;
+    for (;;) {
+      if (state === 'size') {
+        const end = buffer.indexOf('\r\n');
+        if (end < 0) return;
+        remaining = Number.parseInt(buffer.slice(0, end), 16);
+        buffer = buffer.slice(end + 2);
+        state = 'payload';
+      } else if (state === 'payload') {
+        if (buffer.length === 0 && remaining > 0) return;
+        const take = Math.min(remaining, buffer.length);
+        if (take > 0) onChunk(buffer.slice(0, take));
+        buffer = buffer.slice(take);
+        remaining -= take;
+        if (remaining === 0) {
+          state = 'crlf';
+          onChunkEnd();
+        }
+      } else {
+        if (buffer.length < 2) return;
+        buffer = buffer.slice(2);
+        state = 'size';
+      }
+    }
+  };
+}
