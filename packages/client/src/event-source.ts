@@ -316,6 +316,8 @@ export class EventSource extends EventTarget {
       for (const [name, value] of new Headers(extra)) headers.set(name, value);
     }
     // [spec] reconnection 5.3. Last-Event-ID: the last event ID string, UTF-8 encoded, when not empty
+    // (a Last-Event-ID given in options.headers would go stale: the lastEventId option is the way)
+    headers.delete('last-event-id');
     const lastEventId = this.#parser.lastEventId;
     if (lastEventId !== '') headers.set('last-event-id', utf8ByteString(lastEventId));
     return headers;

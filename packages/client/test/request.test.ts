@@ -51,6 +51,12 @@ describe('opt-in request options', () => {
     assert.equal(request?.headers['last-event-id'], 'from-storage');
   });
 
+  test("Last-Event-ID is the client's own: one in options.headers is not sent", async () => {
+    const requests = await requestsFor({ headers: { 'last-event-id': 'stale' } }, 2, 'id: fresh\ndata: a\n\n');
+    assert.equal(requests[0]?.headers['last-event-id'], undefined);
+    assert.equal(requests[1]?.headers['last-event-id'], 'fresh');
+  });
+
   test('headers as an object, a Headers or pairs are sent', async () => {
     for (const headers of [
       { authorization: 'Bearer one', 'x-extra': 'a' },
