@@ -16,12 +16,12 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>tidings client</title>
 <script type="module">
 import * as Tidings from '/${BUNDLE_FILE_NAME}';
 window.Tidings = Tidings;
-window.runScenario = (implementation, url, { stopAfter = 1, closeOnFirst = false, named = [] } = {}) =>
+window.runScenario = (implementation, url, { stopAfter = 1, closeOnFirst = false, named = [], init } = {}) =>
   new Promise((resolve) => {
     const Impl = implementation === 'native' ? window.EventSource : Tidings.EventSource;
     const log = [];
     let count = 0;
-    const source = new Impl(url);
+    const source = new Impl(url, init);
     const done = () => { source.close(); resolve(log); };
     setTimeout(() => { log.push('timeout'); done(); }, 5000);
     source.onopen = () => log.push('open:' + source.readyState);
@@ -58,6 +58,8 @@ const SCENARIOS: Record<
 };
 
 let server: TestServer;
+/** Another origin (another port), answering CORS with credentials for the page's origin. */
+let other: TestServer;
 let browser: Browser;
 let page: Page;
 let bundleDir: string;
@@ -93,6 +95,19 @@ before(async () => {
     if (answer.end === false) res.write(answer.body);
     else res.end(answer.body);
   });
+  other = await startServer((request, res) => {
+    const cors = {
+      'access-control-allow-origin': server.origin,
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-headers': 'last-event-id',
+    };
+    if (request.method === 'OPTIONS') {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    res.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
+    res.write(`data: cookie=${request.headers.cookie ?? 'none'}\n\n`);
+  });
   browser = await launchBrowser();
   page = await browser.newPage();
   await page.goto(server.url('/'));
@@ -102,10 +117,12 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  await other?.close();
   rmSync(bundleDir, { recursive: true, force: true });
 });
 
 interface ScenarioOptions {
+  init?: { withCredentials: boolean };
   stopAfter?: number;
   closeOnFirst?: boolean;
   named?: string[];
@@ -115,8 +132,9 @@ async function run(
   implementation: 'native' | 'tidings',
   scenario: string,
   options: ScenarioOptions,
+  origin = '',
 ): Promise<string[]> {
-  const path = `/s/${scenario}?k=${implementation}-${Math.random()}`;
+  const path = `${origin}/s/${scenario}?k=${implementation}-${Math.random()}`;
   return page.evaluate(
     ([impl, url, opts]) =>
       (
@@ -151,6 +169,25 @@ describe('in Chromium, the bundle behaves as the native EventSource', () => {
       assert.deepEqual(ours, native);
     });
   }
+
+  test('cross-origin: withCredentials decides whether cookies go, and no CORS preflight is needed', async () => {
+    // cookies belong to a host, not a port: this one is also the other origin's
+    await page.context().addCookies([{ name: 'session', value: 'abc', url: server.origin }]);
+    for (const withCredentials of [true, false]) {
+      const options = { init: { withCredentials } };
+      const native = await run('native', 'cors', options, other.origin);
+      const ours = await run('tidings', 'cors', options, other.origin);
+      const cookie = withCredentials ? 'session=abc' : 'none';
+      assert.deepEqual(native, ['open:1', `message|cookie=${cookie}||false`]);
+      assert.deepEqual(ours, native);
+    }
+    assert.ok(other.requests.length >= 4);
+    assert.deepEqual(
+      other.requests.filter((r) => r.method === 'OPTIONS'),
+      [],
+      'the first request of a cross-origin stream is a simple request',
+    );
+  });
 
   test("relative URLs resolve against the page, and the request headers are a browser EventSource's", async () => {
     const before = server.requests.length;
