@@ -1,0 +1,59 @@
+/** Why a token was refused. The text never includes the token or its claims. */
+export type TokenErrorCode =
+  /** Not three base64url parts, bad JSON, or too long. */
+  | 'MALFORMED'
+  /** `alg` is `none` or not the configured algorithm. */
+  | 'ALG_NOT_ALLOWED'
+  /** The signature does not verify with the configured key. */
+  | 'BAD_SIGNATURE'
+  /** `exp` is in the past. */
+  | 'EXPIRED'
+  /** `nbf` is in the future. */
+  | 'NOT_YET_VALID'
+  /** A Mercure claim (`mercure.publish`, `authorization_details`, ...) has the wrong shape. */
+  | 'INVALID_CLAIMS';
+
+/** A JWT failed verification or carries unusable claims (the hub answers 401). */
+export class TokenError extends Error {
+  readonly code: TokenErrorCode;
+
+  constructor(code: TokenErrorCode, message: string) {
+    super(message);
+    this.name = 'TokenError';
+    this.code = code;
+  }
+}
+
+/** Why a topic selector was refused. */
+export type SelectorErrorCode =
+  /** Empty, too long, or containing control characters. */
+  | 'INVALID_SELECTOR'
+  /** A URL pattern or URI template that cannot be compiled, or with too many groups. */
+  | 'INVALID_PATTERN'
+  /** A `match_*` parameter or `match_type` naming a matcher type the hub does not know. */
+  | 'UNKNOWN_MATCHER';
+
+/** A topic selector cannot be used (the hub answers 400, or 401 when it came from a token). */
+export class SelectorError extends Error {
+  readonly code: SelectorErrorCode;
+
+  constructor(code: SelectorErrorCode, message: string) {
+    super(message);
+    this.name = 'SelectorError';
+    this.code = code;
+  }
+}
+
+/** Why a history store refused an operation. */
+export type StoreErrorCode = 'CLOSED';
+
+/** A history store failed; the hub answers 503 and logs the code. */
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string) {
+    super(message);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Every limit and default of @tidings/hub, in one place, each next to the attack or accident it
+ * prevents. The README's "Limits" table lists the same values; the CLI flags override some of them.
+ */
+
+/** Port the CLI listens on (`--port`). */
+export const DEFAULT_PORT = 3000;
+/** Interface the CLI binds (`--host`): loopback, so a fresh hub is not exposed by accident. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** Signature algorithm of the configured JWT keys (`--jwt-alg`). */
+export const DEFAULT_JWT_ALG = 'HS256';
+
+/** Seconds between keep-alive comments (`--heartbeat`), so proxies do not close idle streams; 0 disables. */
+export const DEFAULT_HEARTBEAT_SECONDS = 30;
+
+/** Updates kept for `Last-Event-ID` replay (`--history-size`); older ones are trimmed first. */
+export const DEFAULT_HISTORY_SIZE = 10_000;
+/** Seconds an update stays in history (`--history-ttl`); `null` keeps updates until the size limit trims them. */
+export const DEFAULT_HISTORY_TTL_SECONDS: number | null = null;
+/** Seconds between age-based history trims (the size limit is enforced on every append). */
+export const HISTORY_TRIM_INTERVAL_SECONDS = 10;
+/** Updates read from the store per page while replaying; bounds one read's memory. */
+export const REPLAY_PAGE_SIZE = 1_000;
+
+/**
+ * Largest publish request body in bytes (`--max-body`): 1 MiB. Bigger bodies get 413 before they are
+ * buffered, so a publisher cannot exhaust memory with one request.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Topics in one update (canonical plus alternates). More get 413: each costs a match per subscriber. */
+export const MAX_TOPICS_PER_UPDATE = 100;
+/** Longest topic, id or type in UTF-16 code units. Longer values get 413. */
+export const MAX_FIELD_LENGTH = 2_048;
+/** Largest `retry` value accepted from a publisher, in milliseconds (one day). */
+export const MAX_RETRY_MS = 86_400_000;
+
+/** Topic selectors in one subscription request. More get 400: each is tried against every update. */
+export const MAX_SELECTORS_PER_SUBSCRIPTION = 100;
+/** Longest topic selector in UTF-16 code units. Longer ones get 400. */
+export const MAX_SELECTOR_LENGTH = 2_048;
+/**
+ * Variables, wildcards and named groups in one URI template or URL pattern. Each compiles to a lazy
+ * regular-expression group; capping them bounds backtracking on crafted selectors (ReDoS).
+ */
+export const MAX_SELECTOR_GROUPS = 16;
+
+/**
+ * Milliseconds one URL pattern may spend on one topic when its shape can backtrack (see url-pattern.ts);
+ * a match that runs out of time counts as no match.
+ */
+export const URLPATTERN_TIME_LIMIT_MS = 50;
+/** Topic match results remembered per compiled pattern selector (cleared when full). */
+export const MATCH_CACHE_SIZE = 1_024;
+
+/**
+ * Bytes a subscriber may have queued but not yet sent (`--subscriber-queue`): 4 MiB, at least four of
+ * the largest updates. A subscriber over it is disconnected as slow, so it never holds back the others
+ * or grows the hub's memory without bound.
+ */
+export const DEFAULT_SUBSCRIBER_QUEUE_BYTES = 4 * 1024 * 1024;
+/** Concurrent subscribers (`--max-subscribers`); more get 429, so one client cannot use up every file. */
+export const DEFAULT_MAX_SUBSCRIBERS = 100_000;
+
+/** Largest JWT accepted, in characters: a token is parsed and base64-decoded before it is verified. */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+/** Selectors in one token claim (`mercure.publish`, `mercure.subscribe`, or all authorization_details topics). */
+export const MAX_CLAIM_SELECTORS = 1_000;
+/** Clock skew tolerated on `exp` and `nbf`, in seconds. */
+export const JWT_CLOCK_SKEW_SECONDS = 0;
+/** Lifetime of tokens printed by `tidings token` unless `--ttl` says otherwise (0 = no `exp`). */
+export const DEFAULT_TOKEN_TTL_SECONDS = 3_600;
+
+/** Upper bounds (seconds) of the publish latency histogram on /metrics. */
+export const PUBLISH_LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+/** Seconds browsers may cache a CORS preflight answer. */
+export const CORS_MAX_AGE_SECONDS = 600;

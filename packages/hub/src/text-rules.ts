@@ -1,0 +1,13 @@
+/**
+ * Character rules shared by topics, selectors, ids and types. Draft-08 forbids C0 and C1 controls,
+ * DEL and Unicode format characters (general category Cf) in all of them: they enable field injection
+ * in the event stream (CR, LF), truncate ids (NUL), or make two different topics look the same
+ * (invisible format characters).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this finds
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\p{Cf}]/u;
+
+/** True when `text` contains a control or format character. */
+export function hasForbiddenCharacters(text: string): boolean {
+  return FORBIDDEN.test(text);
+}

@@ -1,0 +1,91 @@
+/**
+ * Topic selectors: the expressions subscribers and tokens use to pick topics.
+ *
+ * - Mercure 0.x (`topic=` query parameter, `mercure.publish` / `mercure.subscribe` claims): `*` matches
+ *   every topic; otherwise a topic matches when it equals the selector, or when the selector is a valid
+ *   RFC 6570 URI Template that the topic matches (see uri-template.ts).
+ * - Draft-08 `exact` matcher (`match=`, `match_exact=`, `match_type: "exact"`): `*` or byte equality.
+ * - Draft-08 `urlpattern` matcher (`match_urlpattern=`, `match_type: "urlpattern"`): `*` or a WHATWG
+ *   URL Pattern, relative patterns and topics resolved against the hub's URL.
+ */
+import { SelectorError } from './errors.js';
+import { MATCH_CACHE_SIZE, MAX_SELECTOR_LENGTH } from './limits.js';
+import { hasForbiddenCharacters } from './text-rules.js';
+import { compileUriTemplate } from './uri-template.js';
+import { compileUrlPattern } from './url-pattern.js';
+
+/** How a selector is interpreted: `template` is Mercure 0.x, `exact` and `urlpattern` are draft-08. */
+export type SelectorKind = 'template' | 'exact' | 'urlpattern';
+
+export interface TopicSelector {
+  readonly kind: SelectorKind;
+  /** The selector as given. */
+  readonly source: string;
+  /** True when `topic` is selected. */
+  matches(topic: string): boolean;
+}
+
+/** The reserved wildcard: matches every topic, whatever the matcher type. */
+export const WILDCARD = '*';
+
+const ANY = (): boolean => true;
+
+function checkSource(source: unknown): string {
+  if (typeof source !== 'string' || source.length === 0) {
+    throw new SelectorError('INVALID_SELECTOR', 'a topic selector must be a non-empty string');
+  }
+  if (source.length > MAX_SELECTOR_LENGTH) {
+    throw new SelectorError('INVALID_SELECTOR', `a topic selector may be at most ${MAX_SELECTOR_LENGTH} characters`);
+  }
+  if (hasForbiddenCharacters(source)) {
+    throw new SelectorError('INVALID_SELECTOR', 'a topic selector must not contain control or format characters');
+  }
+  return source;
+}
+
+function templateMatcher(source: string): (topic: string) => boolean {
+  const template = compileUriTemplate(source);
+  // [spec] 0.x "Topic Selectors" step 2 then 3: exact equality first (so a template matches itself), then the template.
+  if (template === null) return (topic) => topic === source;
+  return (topic) => topic === source || template.test(topic);
+}
+
+/**
+ * Remembers the last results of a pattern matcher: in pub/sub the same topics come back again and again,
+ * and a pattern is tried against every update for every subscriber that uses it.
+ */
+function cached(test: (topic: string) => boolean): (topic: string) => boolean {
+  const results = new Map<string, boolean>();
+  return (topic) => {
+    let result = results.get(topic);
+    if (result === undefined) {
+      result = test(topic);
+      if (results.size >= MATCH_CACHE_SIZE) results.clear();
+      results.set(topic, result);
+    }
+    return result;
+  };
+}
+
+/**
+ * Compiles a selector. `baseUrl` (the hub's URL) resolves relative URL patterns and topics. Throws a
+ * `SelectorError` for an empty, over-long or unusable selector.
+ */
+export function compileSelector(source: string, kind: SelectorKind, baseUrl: string): TopicSelector {
+  checkSource(source);
+  let matches: (topic: string) => boolean;
+  if (source === WILDCARD) matches = ANY;
+  else if (kind === 'exact') matches = (topic) => topic === source;
+  else if (kind === 'template') matches = cached(templateMatcher(source));
+  else if (kind === 'urlpattern') matches = cached(compileUrlPattern(source, baseUrl));
+  else throw new SelectorError('UNKNOWN_MATCHER', 'unknown matcher type');
+  return { kind, source, matches };
+}
+
+/** True when any of `topics` matches any of `selectors`. */
+export function anyTopicMatches(selectors: readonly TopicSelector[], topics: readonly string[]): boolean {
+  for (const selector of selectors) {
+    for (const topic of topics) if (selector.matches(topic)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { compileSelector, compileUriTemplate, SelectorError } from '@tidings/hub';
+
+const BASE = 'https://hub.example/.well-known/mercure';
+const matches = (selector: string, topic: string, kind: 'template' | 'exact' | 'urlpattern' = 'template') =>
+  compileSelector(selector, kind, BASE).matches(topic);
+
+describe('URI templates (RFC 6570) as Mercure 0.x selectors', () => {
+  test('the Mercure 0.x examples', () => {
+    assert.ok(matches('https://example.com/books/{id}', 'https://example.com/books/1'));
+    assert.ok(!matches('https://example.com/books/{id}', 'https://example.com/books/1/chapters'));
+    assert.ok(!matches('https://example.com/books/{id}', 'https://example.com/authors/1'));
+    const selector = 'https://example.com/users/foo/{?topic}';
+    assert.ok(matches(selector, 'https://example.com/users/foo/?topic=https%3A%2F%2Fexample.com%2Fbooks%2F1'));
+    assert.ok(!matches(selector, 'https://example.com/users/bar/?topic=x'));
+    assert.ok(!matches(selector, 'https://example.com/users/foo/?other=x'));
+  });
+
+  test('a template matches itself, and * matches everything', () => {
+    assert.ok(matches('https://example.com/books/{id}', 'https://example.com/books/{id}'));
+    assert.ok(matches('*', 'anything at all'));
+    assert.ok(matches('*', '*'));
+  });
+
+  test('raw strings and URIs match only themselves', () => {
+    assert.ok(matches('foo', 'foo'));
+    assert.ok(!matches('foo', 'foobar'));
+    assert.ok(!matches('https://example.com/a.b', 'https://example.com/aXb'), 'a dot is a literal, not a regexp');
+    assert.ok(!matches('a+b', 'aab'));
+  });
+
+  test('every operator, level 1 to 4', () => {
+    const cases: [string, string, boolean][] = [
+      ['/books/{id}', '/books/a%20b', true],
+      ['/books/{id}', '/books/a/b', false],
+      ['/books/{x,y}', '/books/1,2', true],
+      ['{+path}/here', '/foo/bar/here', true],
+      ['/x{#frag}', '/x#a/b', true],
+      ['/x{#frag}', '/x', true],
+      ['file{.ext}', 'file.tar.gz', true],
+      ['file{.ext}', 'file', true],
+      ['/api{/v,id}', '/api/1/2', true],
+      ['/api{/v,id}', '/api', true],
+      ['/api{/path*}', '/api/a/b/c', true],
+      ['/m{;x,y}', '/m;x=1;y', true],
+      ['/m{;x,y}', '/m;z=1', false],
+      ['/q{?a,b}', '/q?a=1&b=2', true],
+      ['/q{?a,b}', '/q?b=2', true],
+      ['/q{?a,b}', '/q', true],
+      ['/q{?a,b}', '/q?c=3', false],
+      ['/q{?list*}', '/q?anything=1&else=2', true],
+      ['/q?fixed=1{&a}', '/q?fixed=1&a=2', true],
+      ['/q?fixed=1{&a}', '/q?fixed=1&b=2', false],
+      ['/p/{name:3}', '/p/abc', true],
+      ['/unicode/{id}', '/unicode/héllo-𝄞', true],
+    ];
+    for (const [template, topic, expected] of cases) {
+      assert.equal(matches(template, topic), expected, `${template} vs ${topic}`);
+    }
+  });
+
+  test('an invalid template is not a template: it only matches itself', () => {
+    for (const template of ['/a/{id', '/a/id}', '/a/{}', '/a/{=x}', '/a/{b c}', '/a/{{x}}']) {
+      assert.equal(compileUriTemplate(template), null, template);
+      assert.ok(matches(template, template));
+      assert.ok(!matches(template, '/a/1'));
+    }
+  });
+
+  test('templates with too many expressions are refused (ReDoS limit)', () => {
+    const many = Array.from({ length: 17 }, (_, i) => `{v${i}}`).join('-');
+    assert.throws(() => compileSelector(many, 'template', BASE), SelectorError);
+    assert.ok(compileSelector(Array.from({ length: 16 }, (_, i) => `{v${i}}`).join('-'), 'template', BASE));
+  });
+
+  test('matching stays fast on adversarial input', () => {
+    // As a backtracking RegExp, four adjacent `.` expressions take O(n^4) steps on this input: hours.
+    const selector = compileSelector('{.a}{.b}{.c}{.d}{/e}{/f}x', 'template', BASE);
+    assert.ok(!selector.matches(`${'.a'.repeat(1000)}/b${'/c'.repeat(1000)}y`));
+    assert.ok(selector.matches(`${'.a'.repeat(1000)}/b${'/c'.repeat(1000)}x`));
+  });
+});
+
+describe('draft-08 matchers', () => {
+  test('exact is byte equality, except the * wildcard', () => {
+    assert.ok(matches('https://example.com/books/{id}', 'https://example.com/books/{id}', 'exact'));
+    assert.ok(!matches('https://example.com/books/{id}', 'https://example.com/books/1', 'exact'));
+    assert.ok(!matches('https://example.com/A', 'https://example.com/a', 'exact'));
+    assert.ok(matches('*', 'x', 'exact'));
+  });
+
+  test('urlpattern: absolute and relative patterns, hub URL as the base', () => {
+    assert.ok(matches('https://example.com/books/:id', 'https://example.com/books/1', 'urlpattern'));
+    assert.ok(!matches('https://example.com/books/:id', 'https://example.com/books/1/x', 'urlpattern'));
+    assert.ok(matches('https://example.com/users/42/*', 'https://example.com/users/42/books/1', 'urlpattern'));
+    assert.ok(matches('/.well-known/mercure/subscriptions/:t', '/.well-known/mercure/subscriptions/x', 'urlpattern'));
+    assert.ok(
+      matches(
+        '/.well-known/mercure/subscriptions/:t',
+        'https://hub.example/.well-known/mercure/subscriptions/x',
+        'urlpattern',
+      ),
+    );
+    assert.ok(!matches('https://example.com/books/:id', 'not a url', 'urlpattern'));
+    assert.ok(matches('*', 'not a url', 'urlpattern'));
+  });
+
+  test('urlpattern refuses regexp groups, too many groups and unparsable patterns', () => {
+    assert.throws(() => compileSelector('https://example.com/(a+)+$', 'urlpattern', BASE), /regexp groups/);
+    assert.throws(() => compileSelector('https://example.com/:id(\\d+)', 'urlpattern', BASE), /regexp groups/);
+    const many = `https://example.com/${Array.from({ length: 17 }, (_, i) => `:v${i}`).join('/')}`;
+    assert.throws(() => compileSelector(many, 'urlpattern', BASE), /at most 16/);
+    assert.throws(() => compileSelector('https://example.com/:', 'urlpattern', BASE), /cannot be parsed/);
+  });
+
+  test('a pattern that could backtrack catastrophically is cut off and counts as no match', () => {
+    const evil = compileSelector('https://example.com/*a*a*a*a*a*a*b', 'urlpattern', BASE);
+    assert.ok(!evil.matches(`https://example.com/${'a'.repeat(300)}`));
+    assert.ok(evil.matches('https://example.com/aaaaaab'));
+    const twoPerSegment = compileSelector('https://example.com/:a-:b', 'urlpattern', BASE);
+    assert.ok(twoPerSegment.matches('https://example.com/x-y'));
+  });
+});
+
+describe('selector validation', () => {
+  test('empty, too long, or with control or format characters', () => {
+    for (const bad of ['', 'a'.repeat(2049), 'a\nb', 'a\u0000', 'a\u0085', 'a\u200bb']) {
+      assert.throws(
+        () => compileSelector(bad, 'template', BASE),
+        (e: unknown) => e instanceof SelectorError && e.code === 'INVALID_SELECTOR',
+        JSON.stringify(bad.slice(0, 10)),
+      );
+    }
+  });
+});
