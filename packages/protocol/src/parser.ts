@@ -53,20 +53,38 @@ const BOM = 0xfeff;
 const ASCII_DIGITS = /^[0-9]+$/;
 
 /**
- * If the line text[start, end) holds the field `name` (its first character already matched), returns the
- * index where the value starts, else -1. [spec] The field name runs up to the first colon, or is the whole
- * line when there is none (then the value is empty); one space after the colon is removed, and only one.
+ * Where the value of a field starts, given where its name ends, or -1 when the name goes on.
+ * [spec] The field name runs up to the first colon, or is the whole line when there is none (then the
+ * value is empty); one space after the colon is removed, and only one.
  */
-function valueStartOf(text: string, start: number, end: number, name: string): number {
-  const afterName = start + name.length;
-  if (afterName > end) return -1;
-  for (let i = 1; i < name.length; i++) {
-    if (text.charCodeAt(start + i) !== name.charCodeAt(i)) return -1;
-  }
-  if (afterName === end) return end;
-  if (text.charCodeAt(afterName) !== COLON) return -1;
-  return afterName + 1 < end && text.charCodeAt(afterName + 1) === SPACE ? afterName + 2 : afterName + 1;
+function valueStart(text: string, nameEnd: number, end: number): number {
+  if (nameEnd === end) return end;
+  if (text.charCodeAt(nameEnd) !== COLON) return -1;
+  return nameEnd + 1 < end && text.charCodeAt(nameEnd + 1) === SPACE ? nameEnd + 2 : nameEnd + 1;
 }
+
+// Each returns where the value of its field starts on the line t[s, e), or -1 for another field. Names are
+// compared code by code on the chunk itself, so no line is sliced just to be compared; reading past the
+// line end is safe, as the character there is CR or LF (or none), never a letter.
+const dataValueAt = (t: string, s: number, e: number) =>
+  t.charCodeAt(s + 1) === 0x61 && t.charCodeAt(s + 2) === 0x74 && t.charCodeAt(s + 3) === 0x61
+    ? valueStart(t, s + 4, e)
+    : -1;
+const eventValueAt = (t: string, s: number, e: number) =>
+  t.charCodeAt(s + 1) === 0x76 &&
+  t.charCodeAt(s + 2) === 0x65 &&
+  t.charCodeAt(s + 3) === 0x6e &&
+  t.charCodeAt(s + 4) === 0x74
+    ? valueStart(t, s + 5, e)
+    : -1;
+const idValueAt = (t: string, s: number, e: number) => (t.charCodeAt(s + 1) === 0x64 ? valueStart(t, s + 2, e) : -1);
+const retryValueAt = (t: string, s: number, e: number) =>
+  t.charCodeAt(s + 1) === 0x65 &&
+  t.charCodeAt(s + 2) === 0x74 &&
+  t.charCodeAt(s + 3) === 0x72 &&
+  t.charCodeAt(s + 4) === 0x79
+    ? valueStart(t, s + 5, e)
+    : -1;
 
 function checkLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -137,7 +155,7 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
   function appendData(value: string): void {
     if (droppingEvent) return;
     if (dataBuffer.length + value.length + 1 > maxEventLength) {
-      fail(new ProtocolError('EVENT_TOO_LONG', `event data exceeds maxEventLength (${maxEventLength})`));
+      fail(eventTooLong());
       return;
     }
     // [spec] append the value and a single LF to the data buffer
@@ -145,46 +163,53 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     hasData = true;
   }
 
+  function setRetry(value: string): void {
+    if (ASCII_DIGITS.test(value)) onRetry?.(Number.parseInt(value, 10)); // [spec] digits only, else ignored
+  }
+
+  function comment(text: string, start: number, end: number): void {
+    if (onComment)
+      onComment(text.slice(start + 1 < end && text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1, end));
+  }
+
   /**
-   * Processes the line text[start, end). Works on indexes into the chunk rather than on a sliced line:
-   * only the value of a known field is ever copied out, and unknown fields are never searched for a colon.
+   * Processes the non-blank line text[start, end). Works on indexes into the chunk rather than on a sliced
+   * line: only the value of a known field is copied out, and unknown fields are never searched for a colon.
+   * Kept small (rare cases in functions of their own) so that V8 inlines it into the feed loop.
    */
   function processLine(text: string, start: number, end: number): void {
-    if (start === end) {
-      dispatch(); // [spec] a blank line dispatches the event
-      return;
-    }
-    let valueStart: number;
+    let from: number;
     switch (text.charCodeAt(start)) {
-      case COLON: // [spec] a comment: ignored by the event logic
-        if (onComment)
-          onComment(text.slice(start + 1 < end && text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1, end));
-        return;
       case 0x64: // d
-        valueStart = valueStartOf(text, start, end, 'data');
-        if (valueStart !== -1) appendData(text.slice(valueStart, end));
+        from = dataValueAt(text, start, end);
+        if (from !== -1) appendData(text.slice(from, end));
         return;
       case 0x65: // e
-        valueStart = valueStartOf(text, start, end, 'event');
-        if (valueStart !== -1 && !droppingEvent) eventTypeBuffer = text.slice(valueStart, end);
+        from = eventValueAt(text, start, end);
+        if (from !== -1 && !droppingEvent) eventTypeBuffer = text.slice(from, end);
         return;
-      case 0x69: // i
-        valueStart = valueStartOf(text, start, end, 'id');
-        if (valueStart !== -1) {
-          const value = text.slice(valueStart, end);
-          if (!value.includes('\0')) lastEventIdBuffer = value; // [spec] an id containing U+0000 is ignored
-        }
+      case 0x69: {
+        // i
+        from = idValueAt(text, start, end);
+        if (from === -1) return;
+        const value = text.slice(from, end);
+        if (value.indexOf('\0') === -1) lastEventIdBuffer = value; // [spec] an id containing U+0000 is ignored
         return;
+      }
       case 0x72: // r
-        valueStart = valueStartOf(text, start, end, 'retry');
-        if (valueStart !== -1) {
-          const value = text.slice(valueStart, end);
-          if (ASCII_DIGITS.test(value)) onRetry?.(Number.parseInt(value, 10)); // [spec] digits only, else ignored
-        }
+        from = retryValueAt(text, start, end);
+        if (from !== -1) setRetry(text.slice(from, end));
+        return;
+      case COLON: // [spec] a comment: ignored by the event logic
+        comment(text, start, end);
         return;
       default: // [spec] any other field is ignored
         return;
     }
+  }
+
+  function eventTooLong(): ProtocolError {
+    return new ProtocolError('EVENT_TOO_LONG', `event data exceeds maxEventLength (${maxEventLength})`);
   }
 
   function lineTooLong(): ProtocolError {
@@ -208,6 +233,27 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     // Positions of the next CR and LF, searched again only once passed: one scan of the text in all.
     let nextCR = text.indexOf('\r', position);
     let nextLF = text.indexOf('\n', position);
+    if (nextCR === -1 && pending === '' && !discardingLine) {
+      // The common case, a chunk with LF line ends and no line carried over, in a loop of its own. Measured
+      // with bench/protocol.mjs, it and the shortcut below make small events parse about 1.1 times faster.
+      while (nextLF !== -1) {
+        if (nextLF === position) {
+          dispatch(); // [spec] a blank line dispatches the event
+        } else if (nextLF - position > maxLineLength) {
+          fail(lineTooLong());
+        } else {
+          processLine(text, position, nextLF);
+          // Shortcut: a line followed by a blank line dispatches without another trip around the loop.
+          if (text.charCodeAt(nextLF + 1) === LF && generation === startGeneration) {
+            nextLF++;
+            dispatch();
+          }
+        }
+        if (generation !== startGeneration) return;
+        position = nextLF + 1;
+        nextLF = text.indexOf('\n', position);
+      }
+    }
     while (position < length) {
       if (nextCR !== -1 && nextCR < position) nextCR = text.indexOf('\r', position);
       if (nextLF !== -1 && nextLF < position) nextLF = text.indexOf('\n', position);
@@ -233,9 +279,11 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
         fail(lineTooLong());
       } else {
         if (pending === '') {
-          processLine(text, position, end);
+          if (end === position)
+            dispatch(); // [spec] a blank line dispatches the event
+          else processLine(text, position, end);
         } else {
-          const line = pending + text.slice(position, end);
+          const line = pending + text.slice(position, end); // never blank: pending is not empty
           pending = '';
           processLine(line, 0, line.length);
         }
