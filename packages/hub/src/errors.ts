@@ -57,3 +57,25 @@ export class StoreError extends Error {
     this.code = code;
   }
 }
+
+/** Why `hub.publish()` refused an update. */
+export type PublishErrorCode =
+  /** A field is missing or invalid (the HTTP API answers 400, or 413 for a limit). */
+  | 'INVALID_UPDATE'
+  /** The publisher-supplied id is already in the history (HTTP 409). */
+  | 'DUPLICATE_ID'
+  /** The hub is closing or closed (HTTP 503). */
+  | 'HUB_CLOSED';
+
+/** `hub.publish()` refused an update. `status` is what the HTTP API answers in the same case. */
+export class PublishError extends Error {
+  readonly code: PublishErrorCode;
+  readonly status: number;
+
+  constructor(code: PublishErrorCode, status: number, message: string) {
+    super(message);
+    this.name = 'PublishError';
+    this.code = code;
+    this.status = status;
+  }
+}

@@ -7,6 +7,17 @@ export {
   NO_GRANTS,
 } from './authorization.js';
 export {
+  createHub,
+  type ExtraHandler,
+  HUB_PATH,
+  type Hub,
+  type HubStats,
+  type PublishInput,
+  REPLAY_EVENT,
+} from './create-hub.js';
+export {
+  PublishError,
+  type PublishErrorCode,
   SelectorError,
   type SelectorErrorCode,
   StoreError,
@@ -16,6 +27,7 @@ export {
 } from './errors.js';
 export { checkPublisherId, EARLIEST, generateEventId } from './event-id.js';
 export type { HistoryStore, ReadOptions, ReadResult, TrimPolicy } from './history-store.js';
+export type { HubOptions, KeyOption, ResolvedHubOptions } from './hub-options.js';
 export {
   createSigningKey,
   createVerifyKey,
@@ -28,6 +40,8 @@ export {
   type VerifyOptions,
   verifyJwt,
 } from './jwt.js';
+export * as limits from './limits.js';
+export { LOG_LEVELS, type LogLevel, type LogSink } from './logger.js';
 export { MemoryHistoryStore } from './memory-store.js';
 export { anyTopicMatches, compileSelector, type SelectorKind, type TopicSelector, WILDCARD } from './topic-selector.js';
 export type { Update } from './update.js';

@@ -1,0 +1,63 @@
+/** The hub on the Fetch API: translates Request to HubRequest and HubAnswer to Response. */
+import { createFetchSession } from '@tidings/server/fetch';
+import type { HubCore } from './create-hub.js';
+import type { HubRequest } from './hub-request.js';
+
+function toHubRequest(request: Request): HubRequest {
+  return {
+    method: request.method,
+    url: new URL(request.url),
+    header: (name) => request.headers.get(name) ?? undefined,
+    async readBody(maxBytes) {
+      const declared = Number(request.headers.get('content-length'));
+      if (Number.isFinite(declared) && declared > maxBytes) return null;
+      if (request.body === null) return new Uint8Array();
+      const reader = request.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+          await reader.cancel();
+          return null;
+        }
+        chunks.push(value);
+      }
+      const body = new Uint8Array(total);
+      let offset = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, offset);
+        offset += chunk.byteLength;
+      }
+      return body;
+    },
+  };
+}
+
+/** Answers one request with the hub (the `hub.fetch` handler). */
+export async function answerFetch(core: HubCore, request: Request): Promise<Response> {
+  try {
+    const answer = await core.answer(toHubRequest(request));
+    if (answer === null) {
+      for (const handler of core.extraHandlers) {
+        const response = await handler(request);
+        if (response) return response;
+      }
+      return new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    }
+    if (answer.kind === 'response') {
+      return new Response(answer.status === 204 ? null : answer.body, {
+        status: answer.status,
+        headers: answer.headers,
+      });
+    }
+    const { session, response } = createFetchSession(request, { ...core.sessionOptions, headers: answer.headers });
+    answer.start(session);
+    return response;
+  } catch (error) {
+    core.log.error('request failed', { error: error instanceof Error ? error.name : 'unknown' });
+    return new Response('internal error\n', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+}

@@ -1,0 +1,120 @@
+/** The hub on node:http: translates IncomingMessage/ServerResponse to HubRequest/HubAnswer and back. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { createSession } from '@tidings/server/node';
+import type { HubCore } from './create-hub.js';
+import { type HubAnswer, type HubRequest, textResponse } from './hub-request.js';
+
+function toHubRequest(req: IncomingMessage): HubRequest {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  } catch {
+    url = new URL('http://localhost/');
+  }
+  return {
+    method: req.method ?? 'GET',
+    url,
+    header(name) {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    readBody(maxBytes) {
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(null);
+      return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let total = 0;
+        const onData = (chunk: Buffer) => {
+          total += chunk.length;
+          if (total > maxBytes) {
+            cleanup();
+            req.pause();
+            resolve(null);
+            return;
+          }
+          chunks.push(chunk);
+        };
+        const onEnd = () => {
+          cleanup();
+          resolve(Buffer.concat(chunks, total));
+        };
+        const onError = (error: Error) => {
+          cleanup();
+          reject(error);
+        };
+        const cleanup = () => {
+          req.off('data', onData);
+          req.off('end', onEnd);
+          req.off('error', onError);
+        };
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', onError);
+      });
+    },
+  };
+}
+
+async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (core.extraHandlers.length > 0) {
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
+    const request = new Request(url, {
+      method: req.method ?? 'GET',
+      headers,
+      signal: controller.signal,
+      ...(hasBody && { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' }),
+    } as RequestInit);
+    for (const handler of core.extraHandlers) {
+      const response = await handler(request);
+      if (response) {
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        if (response.body === null) {
+          res.end();
+          return;
+        }
+        res.flushHeaders();
+        try {
+          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+            if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+            if (controller.signal.aborted) break;
+          }
+        } finally {
+          res.end();
+        }
+        return;
+      }
+    }
+  }
+  send(res, textResponse(404, 'not found'));
+}
+
+function send(res: ServerResponse, answer: Exclude<HubAnswer, { kind: 'stream' }>): void {
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}
+
+/** The node:http request listener of a hub. */
+export function listenNode(core: HubCore): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const request = toHubRequest(req);
+    core
+      .answer(request)
+      .then((answer) => {
+        if (answer === null) return passOn(core, req, res, request.url);
+        if (answer.kind === 'response') return send(res, answer);
+        answer.start(createSession(req, res, { ...core.sessionOptions, headers: answer.headers }));
+      })
+      .catch((error: unknown) => {
+        core.log.error('request failed', { error: error instanceof Error ? error.name : 'unknown' });
+        if (!res.headersSent) send(res, textResponse(500, 'internal error'));
+        else res.destroy();
+      });
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Reads a subscription request's query: the topic selectors and where replay should start.
+ * - `topic=` (Mercure 0.x): `*`, exact topics and URI templates.
+ * - `match=` / `match_exact=` (draft-08 exact) and `match_urlpattern=` (draft-08 URL pattern).
+ *   [spec] draft-08: any other parameter in the `match` namespace (case-insensitive prefix) is refused.
+ * - Replay: [spec] the `Last-Event-ID` header wins over the `lastEventID` (0.x) and `last_event_id`
+ *   (draft-08) query parameters.
+ */
+import { SelectorError } from './errors.js';
+import { MAX_FIELD_LENGTH, MAX_SELECTORS_PER_SUBSCRIPTION } from './limits.js';
+import { compileSelector, type SelectorKind, type TopicSelector } from './topic-selector.js';
+
+const MATCH_PARAMS: Record<string, SelectorKind> = {
+  match: 'exact',
+  match_exact: 'exact',
+  match_urlpattern: 'urlpattern',
+};
+
+export interface SubscribeQuery {
+  selectors: TopicSelector[];
+  /** The id replay starts after (`earliest` for all history), or null when no replay was asked for. */
+  lastEventId: string | null;
+}
+
+/** Parses the query; throws a `SelectorError` whose message is a safe 400 reason. */
+export function parseSubscribeQuery(url: URL, lastEventIdHeader: string | undefined, baseUrl: string): SubscribeQuery {
+  const selectors: TopicSelector[] = [];
+  for (const [name, value] of url.searchParams) {
+    let kind: SelectorKind | undefined;
+    if (name === 'topic') kind = 'template';
+    else if (name.toLowerCase().startsWith('match')) {
+      kind = MATCH_PARAMS[name];
+      if (kind === undefined)
+        throw new SelectorError('UNKNOWN_MATCHER', 'unknown matcher parameter (use match or match_urlpattern)');
+    }
+    if (kind === undefined) continue;
+    if (selectors.length === MAX_SELECTORS_PER_SUBSCRIPTION) {
+      throw new SelectorError(
+        'INVALID_SELECTOR',
+        `too many topic selectors (at most ${MAX_SELECTORS_PER_SUBSCRIPTION})`,
+      );
+    }
+    selectors.push(compileSelector(value, kind, baseUrl));
+  }
+  if (selectors.length === 0)
+    throw new SelectorError('INVALID_SELECTOR', 'missing topic selector (topic or match parameter)');
+  // An empty value (no id seen yet) asks for no replay.
+  const lastEventId =
+    (lastEventIdHeader ?? url.searchParams.get('lastEventID') ?? url.searchParams.get('last_event_id')) || null;
+  if (lastEventId !== null && lastEventId.length > MAX_FIELD_LENGTH) {
+    throw new SelectorError('INVALID_SELECTOR', `Last-Event-ID longer than ${MAX_FIELD_LENGTH} characters`);
+  }
+  return { selectors, lastEventId };
+}
