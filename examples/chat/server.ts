@@ -43,8 +43,8 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatApp> {
   const retry = options.retryMs ?? DEFAULT_RETRY_MS;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
-  // Ids are a counter: the browser sends the last one back as Last-Event-ID.
-  let lastId = 0;
+  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
+  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
 
   async function postMessage(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Requiring JSON also keeps other sites from posting with a plain HTML form: a cross-origin
@@ -55,8 +55,7 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatApp> {
     }
     try {
       const message = parseChatMessage(await readBody(req, MAX_BODY_BYTES));
-      const id = String(++lastId);
-      channel.broadcast(JSON.stringify(message), { event: 'chat', id });
+      const id = channel.broadcast(JSON.stringify(message), { event: 'chat' });
       sendJson(res, 201, { id });
     } catch (error) {
       if (error instanceof ChatInputError || error instanceof BodyTooLargeError) {

@@ -43,13 +43,9 @@ export async function startClock(options: ClockOptions = {}): Promise<ClockApp> 
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
 
-  // Ids are a counter, as in the seed articles: the browser sends the last one back as Last-Event-ID.
-  let lastId = 0;
-  const tick = (): string => {
-    const id = String(++lastId);
-    channel.broadcast(new Date().toISOString(), { event: 'time', id });
-    return id;
-  };
+  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
+  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
+  const tick = (): string => channel.broadcast(new Date().toISOString(), { event: 'time' });
 
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');

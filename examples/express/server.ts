@@ -42,12 +42,12 @@ export async function startExpressExample(options: ExpressExampleOptions = {}): 
   const retry = options.retryMs ?? DEFAULT_RETRY_MS;
   const files = loadPublicFiles(ADAPTER_PAGE_DIR, join(import.meta.dirname, 'public'));
   const channel = createChannel();
+  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
+  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
   let count = 0;
   const tick = (): string => {
     count++;
-    const id = String(count);
-    channel.broadcast(JSON.stringify({ count, time: new Date().toISOString() }), { event: 'tick', id });
-    return id;
+    return channel.broadcast(JSON.stringify({ count, time: new Date().toISOString() }), { event: 'tick' });
   };
 
   const app = express();

@@ -48,17 +48,15 @@ export async function startHttp2Example(options: Http2ExampleOptions = {}): Prom
   const retry = options.retryMs ?? DEFAULT_RETRY_MS;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
 
-  // One channel (and so one history and one id counter) per sensor.
-  const sensors: { channel: Channel; lastId: number; value: number }[] = [];
-  for (let i = 0; i < SENSOR_COUNT; i++) sensors.push({ channel: createChannel(), lastId: 0, value: 20 + i });
+  // One channel (and so one history, and ids of its own) per sensor.
+  const sensors: { channel: Channel; readings: number; value: number }[] = [];
+  for (let i = 0; i < SENSOR_COUNT; i++) sensors.push({ channel: createChannel(), readings: 0, value: 20 + i });
   const tick = (): string[] =>
     sensors.map((sensor, index) => {
       // A slow drift with a small wobble: a plausible temperature, different for each sensor.
-      sensor.value = Math.round((sensor.value + Math.sin(sensor.lastId + index) * 0.3) * 100) / 100;
-      const id = String(++sensor.lastId);
+      sensor.value = Math.round((sensor.value + Math.sin(sensor.readings++ + index) * 0.3) * 100) / 100;
       const reading = { sensor: index + 1, celsius: sensor.value, time: new Date().toISOString() };
-      sensor.channel.broadcast(JSON.stringify(reading), { event: 'reading', id });
-      return id;
+      return sensor.channel.broadcast(JSON.stringify(reading), { event: 'reading' });
     });
 
   const { cert, key } = makeSelfSignedCertificate();

@@ -55,13 +55,9 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Monito
   const startedAt = Date.now();
   let requests = 0;
 
-  // Ids are a counter, as in the seed article: the browser sends the last one back as Last-Event-ID.
-  let lastId = 0;
-  const publish = (event: string, value: unknown): string => {
-    const id = String(++lastId);
-    channel.broadcast(JSON.stringify(value), { event, id });
-    return id;
-  };
+  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
+  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
+  const publish = (event: string, value: unknown): string => channel.broadcast(JSON.stringify(value), { event });
 
   // The seed's live "connections" figure: the channel says when a session comes or goes.
   channel.on('session-registered', ({ count }) => publish('connections', count));

@@ -43,13 +43,10 @@ export async function startNews(options: NewsOptions = {}): Promise<NewsApp> {
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
 
-  // Ids are a counter: the browser sends the last one back as Last-Event-ID.
-  let lastId = 0;
-  const tick = (): string => {
-    const id = String(++lastId);
-    channel.broadcast(JSON.stringify(headline(lastId - 1)), { event: 'news', id });
-    return id;
-  };
+  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
+  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
+  let published = 0;
+  const tick = (): string => channel.broadcast(JSON.stringify(headline(published++)), { event: 'news' });
 
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');

@@ -66,8 +66,7 @@ export function adapterExampleTests(name: string, title: string, start: Start): 
         cut: () => app.cutStreams(),
         shownIds: async () => (await readIds(page, '#log li')).reverse(),
       });
-      const lastId = (await readIds(page, '#log li'))[0];
-      assert.equal(await page.textContent('#count'), lastId, 'the counter shows the last tick');
+      assert.equal(await page.textContent('#count'), '6', 'the counter shows the last of the 6 ticks');
       assert.deepEqual(errors, []);
     } finally {
       await page.close();
@@ -99,7 +98,7 @@ export function adapterExampleTests(name: string, title: string, start: Start): 
         /event: tick\ndata: .*\n/.test(t),
       );
       assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
-      assert.match(text, /id: \d+\nevent: tick\ndata: \{"count":\d+,/);
+      assert.match(text, /id: \S+\nevent: tick\ndata: \{"count":\d+,/);
     } finally {
       await example.stop();
     }

@@ -60,9 +60,14 @@ export function failOnPageErrors(page: Page): string[] {
   return errors;
 }
 
-/** The ids of the elements matching `selector` (their data-id), in document order. */
+/** The ids of the elements matching `selector` that carry a data-id, in document order. */
 export function readIds(page: Page, selector: string): Promise<string[]> {
-  return page.$$eval(selector, (items) => items.map((item) => (item as HTMLElement).dataset.id ?? ''));
+  return page.$$eval(selector, (items) =>
+    items.flatMap((item) => {
+      const id = (item as HTMLElement).dataset.id;
+      return id === undefined ? [] : [id];
+    }),
+  );
 }
 
 /** Waits until the page's element matching `selector` shows the connection state `state`. */
@@ -86,11 +91,21 @@ export async function waitForIds(page: Page, selector: string, ids: readonly str
   );
 }
 
-/** Asserts `ids` are whole numbers that go up by exactly one each: nothing missing, repeated or reordered. */
+/** Splits a channel id (`<epoch>-<n>`, or a bare `<n>`) into its prefix and its sequence number. */
+function splitId(id: string): { prefix: string; n: number } {
+  const match = /^(.*?)(\d+)$/.exec(id);
+  assert.ok(match, `id ${JSON.stringify(id)} does not end in a sequence number`);
+  return { prefix: match[1] ?? '', n: Number(match[2]) };
+}
+
+/**
+ * Asserts `ids` come from one channel and their sequence numbers go up by exactly one each: nothing
+ * missing, repeated or reordered. (A channel numbers its events 1, 2, 3… after a per-start prefix.)
+ */
 export function assertConsecutive(ids: readonly string[], what: string): void {
   assert.ok(ids.length > 0, `${what}: no events shown`);
-  const first = Number(ids[0]);
-  const expected = ids.map((_, index) => String(first + index));
+  const { prefix, n: first } = splitId(ids[0] ?? '');
+  const expected = ids.map((_, index) => `${prefix}${first + index}`);
   assert.deepEqual(ids, expected, `${what}: events missing, repeated or out of order`);
 }
 

@@ -54,15 +54,11 @@ export async function startTicker(options: TickerOptions = {}): Promise<TickerAp
   const walk = new PriceWalk(options.seed ?? DEFAULT_SEED);
   const channel = createChannel();
 
-  // Ids are a counter: the browser sends the last one back as Last-Event-ID.
-  let lastId = 0;
+  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
+  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
   const tick = (): string[] => {
     const time = new Date().toISOString();
-    return walk.step().map((quote) => {
-      const id = String(++lastId);
-      channel.broadcast(JSON.stringify({ ...quote, time }), { event: 'price', id });
-      return id;
-    });
+    return walk.step().map((quote) => channel.broadcast(JSON.stringify({ ...quote, time }), { event: 'price' }));
   };
 
   const server = createServer((req, res) => {

@@ -7,6 +7,7 @@ import {
   failOnPageErrors,
   readIds,
   TEST_RETRY_MS,
+  waitForIds,
   waitForState,
   watchStreamRequests,
 } from '../../test-support/e2e.ts';
@@ -62,6 +63,35 @@ test('after the server cuts the stream the page reconnects and shows every misse
   }
 });
 
+test('after a server restart the page is told that the ticks it missed are gone, then carries on', async () => {
+  const first = await startClock({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
+  const page = await browser.newPage();
+  const errors = failOnPageErrors(page);
+  let second: Awaited<ReturnType<typeof startClock>> | undefined;
+  try {
+    await page.goto(first.url);
+    await waitForState(page, 'open');
+    const before = [first.tick(), first.tick()];
+    await waitForIds(page, '#log li', before);
+    await first.close();
+    // The same port again, as a restarted server would have: the page reconnects to a server whose
+    // history has never seen its Last-Event-ID.
+    second = await startClock({ port: first.port, intervalMs: null, retryMs: TEST_RETRY_MS });
+    await page.waitForSelector('#log li.gap', { timeout: 15_000 });
+    await waitForState(page, 'open');
+    const after = [second.tick()];
+    await waitForIds(page, '#log li', after);
+    // Newest first: the new tick, then the gap notice, then the ticks from before the restart.
+    const items = await page.$$eval('#log li', (lis) => lis.map((li) => (li as HTMLElement).dataset.id ?? 'gap'));
+    assert.deepEqual(items, [...after, 'gap', ...[...before].reverse()]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await first.close();
+    await second?.close();
+  }
+});
+
 test('unknown paths get 404 and a stream request that does not accept event streams gets 406', async () => {
   const app = await startClock({ port: 0, intervalMs: null });
   try {
@@ -94,7 +124,7 @@ test('`npm start -w examples/clock` serves the page and ticks every second', asy
       /event: time\ndata: .*\n/.test(t),
     );
     assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
-    assert.match(text, /id: \d+\nevent: time\ndata: \d{4}-\d\d-\d\dT/);
+    assert.match(text, /id: \S+\nevent: time\ndata: \d{4}-\d\d-\d\dT/);
   } finally {
     await example.stop();
   }

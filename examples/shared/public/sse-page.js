@@ -45,3 +45,24 @@ export function logEvent(list, event, text = event.data) {
   list.prepend(item);
   while (list.children.length > LOG_LIMIT) list.lastElementChild.remove();
 }
+
+/**
+ * The event @tidings/server sends when the Last-Event-ID a page reconnected with is no longer in the
+ * channel's history (the server restarted, or the page was away longer than the history lasts).
+ */
+export const RESET_EVENT = 'tidings-reset';
+
+/**
+ * Marks the gap in `list` when the server says the events the page missed are gone, so a reader knows
+ * the list is not complete there. `where` is 'top' for newest-first lists, 'bottom' for oldest-first.
+ */
+export function showResets(source, list, where = 'top') {
+  source.addEventListener(RESET_EVENT, () => {
+    const item = document.createElement('li');
+    item.className = 'gap';
+    item.dataset.event = RESET_EVENT;
+    item.textContent = `${timeOfDay()} — events sent while this page was away are no longer available (the server restarted, or they expired)`;
+    if (where === 'top') list.prepend(item);
+    else list.append(item);
+  });
+}

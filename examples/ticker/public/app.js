@@ -1,6 +1,6 @@
 // The ticker page: `price` events with JSON data update one table row per symbol and its chart, an inline
 // SVG line of the last prices (no chart library, nothing loaded from elsewhere).
-import { logEvent, showState, timeOfDay } from './sse-page.js';
+import { logEvent, showResets, showState, timeOfDay } from './sse-page.js';
 
 /** How many prices each chart shows. */
 const CHART_POINTS = 60;
@@ -11,6 +11,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const source = new EventSource('/prices');
 showState(source, document.getElementById('state'));
 const log = document.getElementById('log');
+showResets(source, log);
 const rows = new Map();
 
 function rowFor(symbol) {
