@@ -10,6 +10,9 @@ export const DEFAULT_HOST = '127.0.0.1';
 /** Signature algorithm of the configured JWT keys (`--jwt-alg`). */
 export const DEFAULT_JWT_ALG = 'HS256';
 
+/** Milliseconds open requests get to finish after SIGTERM before their connections are cut. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
 /** Seconds between keep-alive comments (`--heartbeat`), so proxies do not close idle streams; 0 disables. */
 export const DEFAULT_HEARTBEAT_SECONDS = 30;
 

@@ -1,0 +1,321 @@
+/** `tidings hub`: runs the hub on node:http, configured by flags and environment variables. */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type FlagSpec,
+  type FlagValues,
+  helpText,
+  integerFlag,
+  parseFlags,
+  stringFlag,
+  UsageError,
+} from './cli-flags.js';
+import { createHub, HUB_PATH } from './create-hub.js';
+import { type HubOptions, type KeyOption, resolveHubOptions } from './hub-options.js';
+import { isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt.js';
+import {
+  DEFAULT_HEARTBEAT_SECONDS,
+  DEFAULT_HISTORY_SIZE,
+  DEFAULT_HOST,
+  DEFAULT_JWT_ALG,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_SUBSCRIBERS,
+  DEFAULT_PORT,
+  DEFAULT_SUBSCRIBER_QUEUE_BYTES,
+  SHUTDOWN_GRACE_MS,
+} from './limits.js';
+import { createLogger, LOG_LEVELS, type LogLevel, stdoutSink } from './logger.js';
+import { storeFromUrl } from './store-from-url.js';
+
+const T = (name: string) => `TIDINGS_${name}`;
+
+export const HUB_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'port',
+    kind: 'string',
+    env: [T('PORT')],
+    defaultText: String(DEFAULT_PORT),
+    description: 'TCP port to listen on (0 picks a free one).',
+  },
+  {
+    name: 'host',
+    kind: 'string',
+    env: [T('HOST')],
+    defaultText: DEFAULT_HOST,
+    description: 'Interface to bind (0.0.0.0 for all).',
+  },
+  {
+    name: 'jwt-key',
+    kind: 'string',
+    env: [T('JWT_KEY')],
+    defaultText: 'none',
+    description:
+      'One key for publisher and subscriber tokens: the secret (HS*), or a PEM public key or its file (RS256, ES256).',
+  },
+  {
+    name: 'publisher-jwt-key',
+    kind: 'string',
+    env: [T('PUBLISHER_JWT_KEY'), 'MERCURE_PUBLISHER_JWT_KEY'],
+    defaultText: '--jwt-key',
+    description: 'Key for publisher tokens.',
+  },
+  {
+    name: 'subscriber-jwt-key',
+    kind: 'string',
+    env: [T('SUBSCRIBER_JWT_KEY'), 'MERCURE_SUBSCRIBER_JWT_KEY'],
+    defaultText: '--jwt-key, else the publisher key',
+    description: 'Key for subscriber tokens.',
+  },
+  {
+    name: 'jwt-alg',
+    kind: 'string',
+    env: [T('JWT_ALG')],
+    defaultText: DEFAULT_JWT_ALG,
+    description: `Token algorithm: ${JWT_ALGORITHMS.join(', ')}.`,
+  },
+  {
+    name: 'publisher-jwt-alg',
+    kind: 'string',
+    env: [T('PUBLISHER_JWT_ALG'), 'MERCURE_PUBLISHER_JWT_ALG'],
+    defaultText: '--jwt-alg',
+    description: 'Algorithm of publisher tokens.',
+  },
+  {
+    name: 'subscriber-jwt-alg',
+    kind: 'string',
+    env: [T('SUBSCRIBER_JWT_ALG'), 'MERCURE_SUBSCRIBER_JWT_ALG'],
+    defaultText: '--jwt-alg',
+    description: 'Algorithm of subscriber tokens.',
+  },
+  {
+    name: 'anonymous',
+    kind: 'boolean',
+    env: [T('ANONYMOUS')],
+    defaultText: 'false',
+    description: 'Let subscribers without a token receive public updates.',
+  },
+  {
+    name: 'cors-origins',
+    kind: 'string',
+    env: [T('CORS_ORIGINS')],
+    defaultText: 'none',
+    description:
+      'Comma-separated origins allowed from browsers, e.g. https://app.example.com ("*": any, without cookies).',
+  },
+  {
+    name: 'heartbeat',
+    kind: 'string',
+    env: [T('HEARTBEAT')],
+    defaultText: String(DEFAULT_HEARTBEAT_SECONDS),
+    description: 'Seconds between keep-alive comments; 0 disables.',
+  },
+  {
+    name: 'history-size',
+    kind: 'string',
+    env: [T('HISTORY_SIZE')],
+    defaultText: String(DEFAULT_HISTORY_SIZE),
+    description: 'Updates kept for Last-Event-ID replay; 0 keeps none.',
+  },
+  {
+    name: 'history-ttl',
+    kind: 'string',
+    env: [T('HISTORY_TTL')],
+    defaultText: 'unlimited (0)',
+    description: 'Seconds an update is kept for replay; 0 means until --history-size trims it.',
+  },
+  {
+    name: 'store',
+    kind: 'string',
+    env: [T('STORE')],
+    defaultText: 'memory',
+    description: 'Where history lives: memory.',
+  },
+  {
+    name: 'max-body',
+    kind: 'string',
+    env: [T('MAX_BODY')],
+    defaultText: String(DEFAULT_MAX_BODY_BYTES),
+    description: 'Largest publish body in bytes (413 beyond).',
+  },
+  {
+    name: 'subscriber-queue',
+    kind: 'string',
+    env: [T('SUBSCRIBER_QUEUE')],
+    defaultText: String(DEFAULT_SUBSCRIBER_QUEUE_BYTES),
+    description: 'Bytes queued for one subscriber before it is disconnected as slow.',
+  },
+  {
+    name: 'max-subscribers',
+    kind: 'string',
+    env: [T('MAX_SUBSCRIBERS')],
+    defaultText: String(DEFAULT_MAX_SUBSCRIBERS),
+    description: 'Concurrent subscribers (429 beyond).',
+  },
+  {
+    name: 'public-url',
+    kind: 'string',
+    env: [T('PUBLIC_URL')],
+    defaultText: 'http://HOST:PORT/.well-known/mercure',
+    description: "The hub's public URL (base of relative URL patterns).",
+  },
+  {
+    name: 'log-level',
+    kind: 'string',
+    env: [T('LOG_LEVEL')],
+    defaultText: 'info',
+    description: `JSON log threshold: ${LOG_LEVELS.join(', ')}.`,
+  },
+  {
+    name: 'dashboard',
+    kind: 'boolean',
+    env: [T('DASHBOARD')],
+    defaultText: 'false',
+    description: 'Serve the live dashboard at / and the demos under /demo/.',
+  },
+];
+
+export const HUB_HELP = helpText(
+  'tidings hub [flags]',
+  'Runs a Mercure hub: publish with POST /.well-known/mercure, subscribe with GET (Server-Sent Events).',
+  HUB_FLAGS,
+);
+
+/** Everything `tidings hub` needs, checked. */
+export interface HubConfig {
+  port: number;
+  host: string;
+  dashboard: boolean;
+  storeSpec: string;
+  publicUrl: string | undefined;
+  options: HubOptions;
+}
+
+function algorithm(values: FlagValues, name: string, fallback: JwtAlgorithm): JwtAlgorithm {
+  const value = stringFlag(values, name);
+  if (value === undefined) return fallback;
+  if (!isJwtAlgorithm(value))
+    throw new UsageError(`--${name} must be one of ${JWT_ALGORITHMS.join(', ')}, got "${value}"`);
+  return value;
+}
+
+/** A key flag's value: PEM text (with literal "\n" allowed, as env files write it), a PEM file path, or a secret. */
+function keyMaterial(value: string, alg: JwtAlgorithm, flag: string): KeyOption {
+  if (alg.startsWith('HS')) return { key: value, alg };
+  let pem = value.replace(/\\n/g, '\n');
+  if (!pem.includes('-----BEGIN')) {
+    if (!existsSync(pem)) throw new UsageError(`--${flag}: ${alg} needs a PEM public key or the path of a PEM file`);
+    pem = readFileSync(pem, 'utf8');
+  }
+  return { key: pem, alg };
+}
+
+/** Reads and checks the flags; throws UsageError (exit 2) for anything wrong. */
+export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): HubConfig | 'help' {
+  const { values, help } = parseFlags(argv, HUB_FLAGS, env);
+  if (help) return 'help';
+  const alg = algorithm(values, 'jwt-alg', DEFAULT_JWT_ALG);
+  const publisherAlg = algorithm(values, 'publisher-jwt-alg', alg);
+  const subscriberAlg = algorithm(values, 'subscriber-jwt-alg', alg);
+  const shared = stringFlag(values, 'jwt-key');
+  const publisherValue = stringFlag(values, 'publisher-jwt-key') ?? shared;
+  const subscriberValue = stringFlag(values, 'subscriber-jwt-key') ?? shared ?? publisherValue;
+  const logLevel = stringFlag(values, 'log-level') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel as LogLevel))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const cors = (stringFlag(values, 'cors-origins') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of cors) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new UsageError(`--cors-origins: "${origin}" is not an origin (scheme://host[:port], no path), nor "*"`);
+    }
+  }
+  const ttl = integerFlag(values, 'history-ttl', 0, 0, 10 ** 9);
+  const publicUrl = stringFlag(values, 'public-url');
+  if (publicUrl !== undefined && !URL.canParse(publicUrl)) throw new UsageError('--public-url must be an absolute URL');
+  const options: HubOptions = {
+    anonymous: values.get('anonymous') === true,
+    corsOrigins: cors,
+    heartbeat: integerFlag(values, 'heartbeat', DEFAULT_HEARTBEAT_SECONDS, 0, 86_400),
+    historySize: integerFlag(values, 'history-size', DEFAULT_HISTORY_SIZE, 0, 10 ** 8),
+    historyTtl: ttl === 0 ? null : ttl,
+    maxBody: integerFlag(values, 'max-body', DEFAULT_MAX_BODY_BYTES, 1, 2 ** 31),
+    subscriberQueueBytes: integerFlag(values, 'subscriber-queue', DEFAULT_SUBSCRIBER_QUEUE_BYTES, 1024, 2 ** 31),
+    maxSubscribers: integerFlag(values, 'max-subscribers', DEFAULT_MAX_SUBSCRIBERS, 1, 10 ** 7),
+    logLevel: logLevel as LogLevel,
+    publisherKey: publisherValue === undefined ? null : keyMaterial(publisherValue, publisherAlg, 'publisher-jwt-key'),
+    subscriberKey:
+      subscriberValue === undefined ? null : keyMaterial(subscriberValue, subscriberAlg, 'subscriber-jwt-key'),
+  };
+  const config: HubConfig = {
+    port: integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535),
+    host: stringFlag(values, 'host') ?? DEFAULT_HOST,
+    dashboard: values.get('dashboard') === true,
+    storeSpec: stringFlag(values, 'store') ?? 'memory',
+    publicUrl,
+    options,
+  };
+  // Build everything once here so bad keys or a bad store stop the start with exit code 2.
+  try {
+    storeFromUrl(config.storeSpec);
+    resolveHubOptions({ ...options, log: null });
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(error.message);
+    throw error;
+  }
+  return config;
+}
+
+/** Starts the hub; resolves once it listens. SIGTERM and SIGINT stop it gracefully (exit 0). */
+export async function runHub(config: HubConfig): Promise<void> {
+  const log = createLogger(config.options.logLevel ?? 'info', stdoutSink);
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  const hub = createHub({
+    ...config.options,
+    store: storeFromUrl(config.storeSpec),
+    publicUrl: config.publicUrl ?? `${url}${HUB_PATH}`,
+  });
+  server.on('request', hub.listener);
+  if (config.options.publisherKey === null)
+    log.warn('no publisher key: every publish gets 401 (set --jwt-key or --publisher-jwt-key)');
+  if (config.options.subscriberKey === null && !config.options.anonymous) {
+    log.warn('no subscriber key and --anonymous is off: every subscription gets 401');
+  }
+  // The dashboard (a later addition) mounts its pages with hub.use() when config.dashboard is true.
+  log.info('listening', {
+    url,
+    hub: `${url}${HUB_PATH}`,
+    store: config.storeSpec.split(':')[0],
+    anonymous: config.options.anonymous === true,
+    dashboard: config.dashboard,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal, subscribers: hub.stats().subscribers });
+    // Stop accepting, end every stream (clients reconnect to another hub), then let open requests finish.
+    server.close(() => {
+      log.info('stopped');
+      process.exit(0);
+    });
+    await hub.close();
+    server.closeIdleConnections();
+    setTimeout(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    }, SHUTDOWN_GRACE_MS).unref();
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

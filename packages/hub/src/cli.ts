@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/**
+ * The `tidings` command. Exit codes: 0 success, 1 runtime failure (port in use, publish refused),
+ * 2 usage error (unknown flag, invalid value), with a message saying what to fix.
+ */
+import { UsageError } from './cli-flags.js';
+import { HUB_HELP, readHubConfig, runHub } from './cli-hub.js';
+import { PUBLISH_HELP, publish } from './cli-publish.js';
+import { makeToken, TOKEN_HELP } from './cli-token.js';
+
+const MAIN_HELP = `Usage: tidings <command> [flags]
+
+Commands:
+  hub       Run a Mercure hub (Server-Sent Events pub/sub). See: tidings hub --help
+  token     Print a signed JWT for publishers and subscribers. See: tidings token --help
+  publish   Publish one update to a hub. See: tidings publish --help
+
+${HUB_HELP}
+${TOKEN_HELP}
+${PUBLISH_HELP}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(MAIN_HELP);
+        return command === undefined ? 2 : 0;
+      case 'hub': {
+        const config = readHubConfig(rest, process.env);
+        if (config === 'help') {
+          process.stdout.write(HUB_HELP);
+          return 0;
+        }
+        await runHub(config);
+        return -1; // keeps running until a signal
+      }
+      case 'token': {
+        const token = makeToken(rest, process.env);
+        process.stdout.write(token === 'help' ? TOKEN_HELP : `${token}\n`);
+        return 0;
+      }
+      case 'publish': {
+        const id = await publish(rest, process.env);
+        process.stdout.write(id === 'help' ? PUBLISH_HELP : `${id}\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}" (commands: hub, token, publish)`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(
+        `tidings: ${error.message}\nRun "tidings ${command === 'hub' || command === 'token' || command === 'publish' ? `${command} ` : ''}--help" for usage.\n`,
+      );
+      return 2;
+    }
+    process.stderr.write(`tidings: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exitCode = code;
+});
