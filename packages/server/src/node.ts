@@ -23,7 +23,7 @@ export interface NodeSessionOptions extends SessionOptions {
 }
 
 function headerOf(req: NodeRequest, name: string): string | null {
-  const value = req.headers[name];
+  const value = req.headers[name.toLowerCase()];
   if (value === undefined) return null;
   return Array.isArray(value) ? value.join(', ') : value;
 }
