@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { createSession } from '@tidings/server/node';
 import type { HubCore } from './create-hub.js';
 import { type HubAnswer, type HubRequest, textResponse } from './hub-request.js';
+import { MAX_DISCARD_BYTES } from './limits.js';
 
 function toHubRequest(req: IncomingMessage): HubRequest {
   let url: URL;
@@ -21,7 +22,10 @@ function toHubRequest(req: IncomingMessage): HubRequest {
     },
     readBody(maxBytes) {
       const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(null);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        discardRest(req, 0);
+        return Promise.resolve(null);
+      }
       return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let total = 0;
@@ -29,7 +33,7 @@ function toHubRequest(req: IncomingMessage): HubRequest {
           total += chunk.length;
           if (total > maxBytes) {
             cleanup();
-            req.pause();
+            discardRest(req, chunk.length);
             resolve(null);
             return;
           }
@@ -54,6 +58,17 @@ function toHubRequest(req: IncomingMessage): HubRequest {
       });
     },
   };
+}
+
+/** Reads and drops the rest of an oversized body (see MAX_DISCARD_BYTES), cutting the connection past the cap. */
+function discardRest(req: IncomingMessage, alreadyRead: number): void {
+  let discarded = alreadyRead;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
+  });
+  req.on('error', () => {});
+  req.resume();
 }
 
 async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
