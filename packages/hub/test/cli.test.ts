@@ -1,0 +1,234 @@
+// The `tidings` command itself: help, invalid values (exit 2), environment variables, RS256/ES256 keys,
+// `tidings token`, `tidings publish`, and SIGTERM.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { createVerifyKey, verifyJwt } from '@tidings/hub';
+import { KEY, runCli, startHub } from './support/hub-process.ts';
+import { PUBLISH_ALL, publish, subscribe, token, url } from './support/sse.ts';
+
+describe('tidings --help', () => {
+  test('tidings --help and tidings hub --help list every flag with its default', async () => {
+    const expected: [string, string][] = [
+      ['--port', '3000'],
+      ['--host', '127.0.0.1'],
+      ['--jwt-key', 'none'],
+      ['--publisher-jwt-key', '--jwt-key'],
+      ['--subscriber-jwt-key', '--jwt-key'],
+      ['--jwt-alg', 'HS256'],
+      ['--anonymous', 'false'],
+      ['--cors-origins', 'none'],
+      ['--heartbeat', '30'],
+      ['--history-size', '10000'],
+      ['--history-ttl', 'unlimited'],
+      ['--store', 'memory'],
+      ['--max-body', '1048576'],
+      ['--dashboard', 'false'],
+    ];
+    for (const args of [['--help'], ['hub', '--help']]) {
+      const { code, stdout } = await runCli(args);
+      assert.equal(code, 0);
+      for (const [flag, fallback] of expected) {
+        const entry = new RegExp(`${flag}[ ,].*\\n.*Default: ${fallback.replace(/[-]/g, '\\-')}`);
+        assert.match(stdout, entry, `${flag} with default ${fallback}`);
+      }
+      for (const variable of [
+        'TIDINGS_PORT',
+        'MERCURE_PUBLISHER_JWT_KEY',
+        'MERCURE_SUBSCRIBER_JWT_KEY',
+        'TIDINGS_ANONYMOUS',
+      ]) {
+        assert.ok(stdout.includes(variable), variable);
+      }
+    }
+    const tokenHelp = await runCli(['token', '--help']);
+    assert.match(tokenHelp.stdout, /--publish[\s\S]*--subscribe[\s\S]*--ttl/);
+  });
+
+  test('invalid values stop the start with a clear message and exit code 2', async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['hub', '--port', '99999'], {}, /--port must be a whole number from 0 to 65535/],
+      [['hub', '--heartbeat', '-1'], {}, /--heartbeat/],
+      [['hub', '--history-size', 'lots'], {}, /--history-size/],
+      [['hub', '--max-body', '0'], {}, /--max-body/],
+      [['hub', '--jwt-alg', 'none'], {}, /--jwt-alg must be one of/],
+      [['hub', '--jwt-alg', 'RS256', '--jwt-key', 'not-a-pem'], {}, /PEM/],
+      [['hub', '--cors-origins', 'example.com'], {}, /not an origin/],
+      [['hub', '--store', 'nosql://x'], {}, /unknown store/],
+      [['hub', '--log-level', 'loud'], {}, /--log-level/],
+      [['hub', '--frobnicate'], {}, /unknown flag --frobnicate/],
+      [['hub', '--port'], {}, /--port needs a value/],
+      [['hub'], { TIDINGS_HEARTBEAT: 'often' }, /--heartbeat/],
+      [['hub'], { TIDINGS_ANONYMOUS: 'maybe' }, /TIDINGS_ANONYMOUS must be true or false/],
+      [['fly'], {}, /unknown command/],
+      [['token'], { TIDINGS_JWT_KEY: '' }, /--key is required/],
+      [['publish', '--token', 't'], {}, /--topic is required/],
+    ];
+    await Promise.all(
+      cases.map(async ([args, env, message]) => {
+        const { code, stderr } = await runCli(args, env);
+        assert.equal(code, 2, `${args.join(' ')} -> ${stderr}`);
+        assert.match(stderr, message);
+        assert.match(stderr, /--help/);
+      }),
+    );
+  });
+
+  test('a port already in use is a runtime failure: exit code 1', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    const { port } = blocker.address() as { port: number };
+    const { code, stderr } = await runCli(['hub', '--port', String(port), '--jwt-key', KEY]);
+    blocker.close();
+    assert.equal(code, 1);
+    assert.match(stderr, /EADDRINUSE/);
+  });
+});
+
+describe('tidings hub: environment and keys', () => {
+  test('TIDINGS_* and MERCURE_* variables configure the hub; separate publisher and subscriber keys', async () => {
+    const hub = await startHub([], {
+      MERCURE_PUBLISHER_JWT_KEY: 'publisher-secret',
+      MERCURE_SUBSCRIBER_JWT_KEY: 'subscriber-secret',
+      TIDINGS_HEARTBEAT: '0',
+    });
+    try {
+      const sub = await subscribe(url(hub.hubUrl, [['topic', 'urn:env']]), {
+        authorization: `Bearer ${token({}, 'subscriber-secret')}`,
+      });
+      assert.equal(sub.status, 200);
+      const anonymous = await fetch(url(hub.hubUrl, [['topic', 'urn:env']]));
+      assert.equal(anonymous.status, 401, 'anonymous is off by default');
+      assert.equal(
+        (await publish(hub.hubUrl, [['topic', 'urn:env']], { token: token(PUBLISH_ALL, 'subscriber-secret') })).status,
+        401,
+      );
+      assert.equal(
+        (
+          await publish(
+            hub.hubUrl,
+            [
+              ['topic', 'urn:env'],
+              ['data', 'ok'],
+            ],
+            { token: token(PUBLISH_ALL, 'publisher-secret') },
+          )
+        ).status,
+        200,
+      );
+      assert.equal((await sub.waitForEvents(1))[0]!.data, 'ok');
+      sub.close();
+    } finally {
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+
+  for (const kind of ['rsa', 'ec'] as const) {
+    const alg = kind === 'rsa' ? 'RS256' : 'ES256';
+    test(`${alg}: the hub verifies with a PEM public key file; tidings token signs with the private key`, async () => {
+      const pair =
+        kind === 'rsa'
+          ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+          : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const dir = mkdtempSync(join(tmpdir(), 'tidings-keys-'));
+      const publicFile = join(dir, 'public.pem');
+      const privateFile = join(dir, 'private.pem');
+      writeFileSync(publicFile, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+      writeFileSync(privateFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const hub = await startHub(['--jwt-alg', alg, '--jwt-key', publicFile]);
+      try {
+        const signed = await runCli(['token', '--alg', alg, '--key', privateFile, '--publish', '*']);
+        assert.equal(signed.code, 0, signed.stderr);
+        const answer = await publish(hub.hubUrl, [['topic', 'urn:asym']], { token: signed.stdout.trim() });
+        assert.equal(answer.status, 200);
+        assert.equal(
+          (await publish(hub.hubUrl, [['topic', 'urn:asym']], { token: token(PUBLISH_ALL) })).status,
+          401,
+          'HS256 refused',
+        );
+      } finally {
+        assert.equal(await hub.stop(), 0);
+      }
+    });
+  }
+});
+
+describe('tidings token and tidings publish', () => {
+  test('tidings token prints a verifiable JWT with the Mercure claims and exp', async () => {
+    const { code, stdout } = await runCli([
+      'token',
+      '--key',
+      KEY,
+      '--publish',
+      '*',
+      '--subscribe',
+      'a',
+      '--subscribe',
+      'b/{id}',
+      '--ttl',
+      '60',
+    ]);
+    assert.equal(code, 0);
+    const claims = verifyJwt(stdout.trim(), createVerifyKey('HS256', KEY));
+    assert.deepEqual(claims.mercure, { publish: ['*'], subscribe: ['a', 'b/{id}'] });
+    const now = Date.now() / 1000;
+    assert.ok(Math.abs((claims.exp as number) - 60 - now) < 5);
+    const forever = await runCli(['token', '--key', KEY, '--ttl', '0'], {});
+    assert.equal(verifyJwt(forever.stdout.trim(), createVerifyKey('HS256', KEY)).exp, undefined);
+  });
+
+  test('tidings publish posts an update and prints its id; a refusal exits 1', async () => {
+    const hub = await startHub(['--jwt-key', KEY, '--anonymous']);
+    try {
+      const sub = await subscribe(url(hub.hubUrl, [['topic', 'urn:cli']]));
+      const minted = await runCli(['token', '--key', KEY, '--publish', 'urn:cli']);
+      const result = await runCli([
+        'publish',
+        '--url',
+        hub.url,
+        '--token',
+        minted.stdout.trim(),
+        '--topic',
+        'urn:cli',
+        '--data',
+        'from the cli',
+        '--type',
+        'note',
+        '--id',
+        'urn:cli:1',
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout.trim(), 'urn:cli:1');
+      const [event] = await sub.waitForEvents(1);
+      assert.deepEqual([event!.type, event!.data, event!.lastEventId], ['note', 'from the cli', 'urn:cli:1']);
+      const refused = await runCli([
+        'publish',
+        '--url',
+        hub.hubUrl,
+        '--token',
+        minted.stdout.trim(),
+        '--topic',
+        'urn:elsewhere',
+      ]);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /403/);
+      sub.close();
+    } finally {
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+});
+
+test('SIGTERM: the hub stops accepting, ends the streams and exits 0', async () => {
+  const hub = await startHub(['--jwt-key', KEY, '--anonymous']);
+  const sub = await subscribe(url(hub.hubUrl, [['topic', 'urn:bye']]));
+  const code = await hub.stop('SIGTERM');
+  assert.equal(code, 0);
+  await sub.ended; // the stream was ended by the hub, so EventSource clients reconnect (elsewhere)
+  assert.ok(hub.logs.some((line) => line.msg === 'shutting down'));
+  await assert.rejects(fetch(`${hub.url}/healthz`));
+});
