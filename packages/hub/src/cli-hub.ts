@@ -12,6 +12,7 @@ import {
   UsageError,
 } from './cli-flags.js';
 import { createHub, HUB_PATH } from './create-hub.js';
+import { mountDashboard } from './dashboard/mount-dashboard.js';
 import { type HubOptions, type KeyOption, resolveHubOptions } from './hub-options.js';
 import { isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt.js';
 import {
@@ -290,7 +291,8 @@ export async function runHub(config: HubConfig): Promise<void> {
   if (config.options.subscriberKey === null && !config.options.anonymous) {
     log.warn('no subscriber key and --anonymous is off: every subscription gets 401');
   }
-  // The dashboard (a later addition) mounts its pages with hub.use() when config.dashboard is true.
+  // The dashboard and demos mount their pages with hub.use(); their timers stop before the hub closes.
+  const dashboard = config.dashboard ? mountDashboard(hub) : null;
   log.info('listening', {
     url,
     hub: `${url}${HUB_PATH}`,
@@ -309,6 +311,7 @@ export async function runHub(config: HubConfig): Promise<void> {
       log.info('stopped');
       process.exit(0);
     });
+    dashboard?.close();
     await hub.close();
     server.closeIdleConnections();
     setTimeout(() => {

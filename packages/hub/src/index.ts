@@ -15,6 +15,8 @@ export {
   type PublishInput,
   REPLAY_EVENT,
 } from './create-hub.js';
+export { DemoInputError, type DemoInputErrorCode } from './dashboard/demos/chat-message.js';
+export { type Dashboard, type DashboardOptions, mountDashboard } from './dashboard/mount-dashboard.js';
 export {
   PublishError,
   type PublishErrorCode,

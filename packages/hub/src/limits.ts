@@ -84,3 +84,26 @@ export const PUBLISH_LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 
 /** Seconds browsers may cache a CORS preflight answer. */
 export const CORS_MAX_AGE_SECONDS = 600;
+
+// ---- Dashboard and demos (`--dashboard`) ----
+
+/** Milliseconds between two dashboard samples (subscribers, publish and delivery rates). */
+export const DASHBOARD_SAMPLE_INTERVAL_MS = 1_000;
+/** Samples the dashboard keeps and sends to a page that opens (60 at one a second: the last minute). */
+export const DASHBOARD_SAMPLES_KEPT = 60;
+/** Topics listed in one stats sample (most subscribed first); the rest are counted, not named. */
+export const DASHBOARD_MAX_TOPICS = 100;
+/** Concurrent stats streams (pages showing the dashboard); more get 429, so viewers cannot use up files. */
+export const DASHBOARD_MAX_VIEWERS = 1_000;
+/** Reconnection delay (ms) the stats stream asks pages for. */
+export const DASHBOARD_RETRY_MS = 2_000;
+/** Milliseconds between ticker demo prices, monitor demo samples and clock demo ticks. */
+export const DEMO_TICKER_INTERVAL_MS = 1_000;
+export const DEMO_MONITOR_INTERVAL_MS = 2_000;
+export const DEMO_CLOCK_INTERVAL_MS = 1_000;
+/** Processes the monitor demo lists (busiest first). */
+export const DEMO_TOP_PROCESSES = 5;
+/** Chat demo: longest name and message in characters after trimming, largest request body in bytes. */
+export const DEMO_CHAT_MAX_NAME = 32;
+export const DEMO_CHAT_MAX_TEXT = 500;
+export const DEMO_CHAT_MAX_BODY_BYTES = 4 * 1024;

@@ -1,0 +1,57 @@
+/**
+ * POST /demo/chat/messages: the chat demo's way to send. The page posts JSON; the hub checks it and
+ * publishes it on the chat topic with `hub.publish()`, so a visitor needs no publisher token (and gets no
+ * power beyond this one topic and these checks).
+ */
+import type { Hub } from '../../create-hub.js';
+import { PublishError } from '../../errors.js';
+import { DEMO_CHAT_MAX_BODY_BYTES } from '../../limits.js';
+import { DemoInputError, parseChatMessage } from './chat-message.js';
+import { DEMO_TOPICS } from './demo-topics.js';
+
+export const CHAT_MESSAGES_PATH = '/demo/chat/messages';
+
+const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
+  new Response(`${JSON.stringify(value)}\n`, {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  });
+
+/** Reads the body as text, refusing it past `maxBytes` without reading further. */
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () => new DemoInputError('BODY_TOO_LARGE', 413, `the body is larger than ${maxBytes} bytes`);
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (request.body === null) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, total));
+}
+
+export async function answerChatPost(hub: Hub, request: Request): Promise<Response> {
+  if (request.method !== 'POST')
+    return json(405, { error: 'use POST with a JSON body such as {"name":"Ada","text":"Hello"}' }, { allow: 'POST' });
+  try {
+    const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json')
+      throw new DemoInputError('UNSUPPORTED_MEDIA_TYPE', 415, 'send the message as application/json');
+    const message = parseChatMessage(await readText(request, DEMO_CHAT_MAX_BODY_BYTES));
+    const id = await hub.publish({ topics: DEMO_TOPICS.chat, type: 'message', data: JSON.stringify(message) });
+    return json(200, { id });
+  } catch (error) {
+    if (error instanceof DemoInputError) return json(error.status, { error: error.message });
+    if (error instanceof PublishError) return json(error.status, { error: error.message });
+    throw error;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * `mountDashboard(hub, options)`: the live dashboard and the demos, added to a hub with `hub.use()`.
+ *   GET  /                           the dashboard page
+ *   GET  /dashboard/stats            event stream of `stats` events (one per sample)
+ *   GET  /dashboard/stats.json       the same view once, with the kept samples
+ *   GET  /dashboard/tidings-client.js the @tidings/client browser bundle
+ *   GET  /dashboard/<file>           the dashboard's scripts and styles
+ *   GET  /demo/, /demo/<name>        the demo pages (ticker, monitor, chat, clock)
+ *   POST /demo/chat/messages         the chat demo's send (JSON, checked, published with hub.publish())
+ * Who may see topic names is decided in stats-view.ts; the README's "Dashboard" section explains it.
+ */
+import type { Hub } from '../create-hub.js';
+import {
+  DASHBOARD_MAX_TOPICS,
+  DASHBOARD_MAX_VIEWERS,
+  DASHBOARD_SAMPLE_INTERVAL_MS,
+  DASHBOARD_SAMPLES_KEPT,
+  DEMO_CLOCK_INTERVAL_MS,
+  DEMO_MONITOR_INTERVAL_MS,
+  DEMO_TICKER_INTERVAL_MS,
+} from '../limits.js';
+import { clientBundlePath, createClientBundleLoader } from './client-bundle.js';
+import { answerChatPost, CHAT_MESSAGES_PATH } from './demos/chat-route.js';
+import { type DemoIntervals, startDemoPublishers } from './demos/demo-publishers.js';
+import { fileResponse, loadStaticFiles, PAGE_SECURITY_HEADERS, type StaticFile } from './static-files.js';
+import { StatsSampler } from './stats-sampler.js';
+import { openStatsStream } from './stats-stream.js';
+import { statsView, topicFilterFor } from './stats-view.js';
+
+/** Options of `mountDashboard`. `undefined` means the default. */
+export interface DashboardOptions {
+  /** Serve the demo pages under /demo/ and run their publishers; default true. */
+  demos?: boolean;
+  /** Milliseconds between stats samples; default 1000. */
+  sampleInterval?: number;
+  /** Milliseconds between demo publishes; defaults: ticker 1000, monitor 2000, clock 1000. */
+  demoIntervals?: Partial<DemoIntervals>;
+  /** Path of the client browser bundle; default the `@tidings/client/browser-bundle` export's file. */
+  clientBundle?: string;
+}
+
+export interface Dashboard {
+  /** Stops the sampler and the demo publishers and ends the stats streams; the routes then answer 404. */
+  close(): void;
+}
+
+function interval(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 10)
+    throw new TypeError(`${name} must be a whole number of milliseconds >= 10, got ${String(value)}`);
+  return value;
+}
+
+const text = (status: number, body: string, headers: Record<string, string> = {}) =>
+  new Response(`${body}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+
+export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashboard {
+  if (typeof hub !== 'object' || hub === null || typeof hub.use !== 'function')
+    throw new TypeError('mountDashboard needs the hub returned by createHub()');
+  if (typeof options !== 'object' || options === null) throw new TypeError('mountDashboard options must be an object');
+  if (options.demos !== undefined && typeof options.demos !== 'boolean')
+    throw new TypeError('demos must be true or false');
+  if (options.clientBundle !== undefined && typeof options.clientBundle !== 'string')
+    throw new TypeError('clientBundle must be the path of the built tidings-client.min.js');
+  const demos = options.demos ?? true;
+  const sampleInterval = interval('sampleInterval', options.sampleInterval, DASHBOARD_SAMPLE_INTERVAL_MS);
+  const intervals: DemoIntervals = {
+    ticker: interval('demoIntervals.ticker', options.demoIntervals?.ticker, DEMO_TICKER_INTERVAL_MS),
+    monitor: interval('demoIntervals.monitor', options.demoIntervals?.monitor, DEMO_MONITOR_INTERVAL_MS),
+    clock: interval('demoIntervals.clock', options.demoIntervals?.clock, DEMO_CLOCK_INTERVAL_MS),
+  };
+
+  const files = loadStaticFiles();
+  const bundle = createClientBundleLoader(options.clientBundle ?? clientBundlePath());
+  const sampler = new StatsSampler(hub, DASHBOARD_SAMPLES_KEPT);
+  sampler.start(sampleInterval);
+  const viewers = new Set<() => void>();
+  let requests = 0;
+  const publishers = demos ? startDemoPublishers(hub, intervals, () => requests) : null;
+  let closed = false;
+
+  const serveFile = (file: StaticFile | undefined, method: string): Response | null => {
+    if (file === undefined) return null;
+    if (method !== 'GET' && method !== 'HEAD') return text(405, 'use GET', { allow: 'GET, HEAD' });
+    return fileResponse(file, method);
+  };
+
+  async function dashboardRoute(request: Request, name: string): Promise<Response | null> {
+    if (name === 'stats' || name === 'stats.json') {
+      if (request.method !== 'GET') return text(405, 'use GET', { allow: 'GET' });
+      if (name === 'stats.json') {
+        const filter = topicFilterFor(hub, request.headers.get('authorization'));
+        const view = statsView(hub, sampler.samples.at(-1), filter, DASHBOARD_MAX_TOPICS, sampler.samples);
+        return new Response(`${JSON.stringify(view)}\n`, {
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+        });
+      }
+      if (viewers.size >= DASHBOARD_MAX_VIEWERS)
+        return text(429, 'too many dashboard viewers; try again later', { 'retry-after': '5' });
+      const stream = openStatsStream(hub, sampler, request, () => viewers.delete(stream.close));
+      viewers.add(stream.close);
+      return stream.response;
+    }
+    if (name === 'tidings-client.js') {
+      const bytes = await bundle();
+      if (bytes === null)
+        return text(
+          503,
+          'the @tidings/client browser bundle is not built yet: run "npm run build" at the repository root',
+        );
+      return new Response(request.method === 'HEAD' ? null : bytes, {
+        headers: { ...PAGE_SECURITY_HEADERS, 'content-type': 'text/javascript; charset=utf-8' },
+      });
+    }
+    return serveFile(files.get(`dashboard/${name}`), request.method);
+  }
+
+  async function route(request: Request): Promise<Response | null> {
+    const path = new URL(request.url).pathname;
+    if (path === '/') return serveFile(files.get('dashboard/index.html'), request.method);
+    if (path.startsWith('/dashboard/')) return dashboardRoute(request, path.slice('/dashboard/'.length));
+    if (!demos) return null;
+    if (path === '/demo') return new Response(null, { status: 308, headers: { location: '/demo/' } });
+    if (path === CHAT_MESSAGES_PATH) return answerChatPost(hub, request);
+    if (!path.startsWith('/demo/')) return null;
+    const name = path.slice('/demo/'.length) || 'index';
+    return serveFile(files.get(`demo/${name}.html`) ?? files.get(`demo/${name}`), request.method);
+  }
+
+  hub.use(async (request) => {
+    if (closed) return null;
+    const response = await route(request);
+    if (response !== null) requests++;
+    return response;
+  });
+
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      sampler.stop();
+      publishers?.stop();
+      for (const endViewer of [...viewers]) endViewer();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * What the dashboard's stats endpoints show to one viewer.
+ *
+ * Topic names can be secrets: a subscriber's selector such as https://example.com/users/42/inbox says who
+ * is listening to what. So when the hub has a JWT key configured, a viewer sees a selector's name only when
+ * it sends `Authorization: Bearer <publisher token>` and that token may publish to it (a publisher that may
+ * publish to a topic knows it already); everyone else sees counts only. A hub with no key at all has no
+ * private updates and no tokens, so its selectors are shown to every viewer.
+ */
+import { canPublish, grantsFromClaims } from '../authorization.js';
+import type { Hub } from '../create-hub.js';
+import { TokenError } from '../errors.js';
+import { verifyJwt } from '../jwt.js';
+import type { StatsSample } from './stats-sampler.js';
+
+/** Decides which selector names a viewer may see. */
+export type TopicFilter = (selector: string) => boolean;
+
+const NONE: TopicFilter = () => false;
+const ALL: TopicFilter = () => true;
+
+/** The filter for a request carrying `authorization` (the header's value, if any). */
+export function topicFilterFor(hub: Hub, authorization: string | null): TopicFilter {
+  const { publisherKey, subscriberKey, publicUrl } = hub.options;
+  if (publisherKey === null && subscriberKey === null) return ALL;
+  const match = authorization === null ? null : /^bearer +(\S+)\s*$/i.exec(authorization);
+  if (match === null || publisherKey === null) return NONE;
+  try {
+    const grants = grantsFromClaims(verifyJwt(match[1]!, publisherKey), publicUrl);
+    return (selector) => canPublish(grants, [selector]);
+  } catch (error) {
+    if (error instanceof TokenError) return NONE;
+    throw error;
+  }
+}
+
+export interface TopicCount {
+  readonly selector: string;
+  readonly subscribers: number;
+}
+
+export interface StatsView {
+  readonly time: number;
+  readonly startedAt: number;
+  readonly uptimeSeconds: number;
+  readonly subscribers: number;
+  readonly updatesPublished: number;
+  readonly eventsDelivered: number;
+  readonly slowDisconnects: number;
+  readonly publishRate: number;
+  readonly deliveryRate: number;
+  /** Selectors in use that this viewer may see, most subscribed first. */
+  readonly topics: readonly TopicCount[];
+  /** Selectors in use that are not listed (hidden from this viewer, or past the list's limit). */
+  readonly topicsNotShown: number;
+  /** How the hub is configured, so the page can say what to do (no secrets). */
+  readonly hub: { readonly publishing: boolean; readonly anonymous: boolean };
+  /** The kept samples, oldest first (only in the first message of a stream, and in stats.json). */
+  readonly samples?: readonly StatsSample[];
+}
+
+export function statsView(
+  hub: Hub,
+  latest: StatsSample | undefined,
+  filter: TopicFilter,
+  maxTopics: number,
+  samples?: readonly StatsSample[],
+): StatsView {
+  const stats = hub.stats();
+  const time = Date.now();
+  const visible = stats.topics.filter((topic) => filter(topic.selector));
+  const topics = visible.slice(0, maxTopics);
+  const { options } = hub;
+  return {
+    time,
+    startedAt: stats.startedAt,
+    uptimeSeconds: Math.floor((time - stats.startedAt) / 1000),
+    subscribers: stats.subscribers,
+    updatesPublished: stats.updatesPublished,
+    eventsDelivered: stats.eventsDelivered,
+    slowDisconnects: stats.slowDisconnects,
+    publishRate: latest?.publishRate ?? 0,
+    deliveryRate: latest?.deliveryRate ?? 0,
+    topics,
+    topicsNotShown: stats.topics.length - topics.length,
+    hub: {
+      publishing: options.publisherKey !== null,
+      anonymous: options.anonymous,
+    },
+    ...(samples !== undefined && { samples }),
+  };
+}
