@@ -102,3 +102,31 @@ describe('createFetchSession', () => {
     }
   });
 });
+
+describe('createFetchSession back-pressure', () => {
+  it('disconnects a reader that stops pulling, with the buffer bounded', async () => {
+    const max = 32 * 1024;
+    const { session, response } = createFetchSession(new Request('http://localhost/'), {
+      keepAlive: null,
+      maxBufferedBytes: max,
+    });
+    assert.ok(session);
+    const reader = response.body!.getReader();
+    session.push('first');
+    await reader.read(); // reads once, then never again
+    let pushed = 0;
+    let maxSeen = 0;
+    while (session.connected && pushed < 10_000) {
+      session.push('z'.repeat(1024));
+      pushed++;
+      maxSeen = Math.max(maxSeen, session.bufferedBytes);
+      if (pushed % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(session.signal.reason.code, 'SLOW_CLIENT');
+    assert.ok(maxSeen <= max);
+    // The stream the runtime reads from is errored, so the runtime drops the connection.
+    await assert.rejects(async () => {
+      for (;;) if ((await reader.read()).done) return;
+    });
+  });
+});
