@@ -23,8 +23,9 @@ function toHubRequest(req: IncomingMessage): HubRequest {
     readBody(maxBytes) {
       const declared = Number(req.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
-        discardRest(req, 0);
-        return Promise.resolve(null);
+        const reading = discardRest(req, 0);
+        // Too much to read just to be polite: answer at once (the connection is cut past the cap anyway).
+        return declared > MAX_DISCARD_BYTES ? Promise.resolve(null) : reading.then(() => null);
       }
       return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
@@ -33,8 +34,7 @@ function toHubRequest(req: IncomingMessage): HubRequest {
           total += chunk.length;
           if (total > maxBytes) {
             cleanup();
-            discardRest(req, chunk.length);
-            resolve(null);
+            discardRest(req, total).then(() => resolve(null));
             return;
           }
           chunks.push(chunk);
@@ -60,15 +60,26 @@ function toHubRequest(req: IncomingMessage): HubRequest {
   };
 }
 
-/** Reads and drops the rest of an oversized body (see MAX_DISCARD_BYTES), cutting the connection past the cap. */
-function discardRest(req: IncomingMessage, alreadyRead: number): void {
-  let discarded = alreadyRead;
-  req.on('data', (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
+/**
+ * Reads and drops the rest of an oversized body, cutting the connection past MAX_DISCARD_BYTES. Resolves
+ * once the body has ended (or the connection is cut), so the 413 goes out after the client has finished
+ * sending: a client still writing its body when the connection closes sees a reset, not the answer.
+ */
+function discardRest(req: IncomingMessage, alreadyRead: number): Promise<void> {
+  return new Promise((resolve) => {
+    let discarded = alreadyRead;
+    req.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > MAX_DISCARD_BYTES) {
+        req.socket.destroy();
+        resolve();
+      }
+    });
+    req.on('end', () => resolve());
+    req.on('close', () => resolve());
+    req.on('error', () => resolve());
+    req.resume();
   });
-  req.on('error', () => {});
-  req.resume();
 }
 
 async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
