@@ -95,6 +95,11 @@ export const DASHBOARD_SAMPLES_KEPT = 60;
 export const DASHBOARD_MAX_TOPICS = 100;
 /** Concurrent stats streams (pages showing the dashboard); more get 429, so viewers cannot use up files. */
 export const DASHBOARD_MAX_VIEWERS = 1_000;
+/**
+ * Bytes a dashboard viewer may leave unread before its stats stream is closed (minutes of samples): a page
+ * that stopped reading must not grow the hub's memory. The page reconnects once it reads again.
+ */
+export const DASHBOARD_MAX_QUEUED_BYTES = 256 * 1024;
 /** Reconnection delay (ms) the stats stream asks pages for. */
 export const DASHBOARD_RETRY_MS = 2_000;
 /** Milliseconds between ticker demo prices, monitor demo samples and clock demo ticks. */

@@ -35,6 +35,8 @@ export interface DashboardOptions {
   sampleInterval?: number;
   /** Milliseconds between demo publishes; defaults: ticker 1000, monitor 2000, clock 1000. */
   demoIntervals?: Partial<DemoIntervals>;
+  /** Concurrent stats streams (dashboard pages); more get 429; default 1000. */
+  maxViewers?: number;
   /** Path of the client browser bundle; default the `@tidings/client/browser-bundle` export's file. */
   clientBundle?: string;
 }
@@ -44,12 +46,13 @@ export interface Dashboard {
   close(): void;
 }
 
-function interval(name: string, value: unknown, fallback: number): number {
+function whole(name: string, value: unknown, fallback: number, min: number, unit: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 10)
-    throw new TypeError(`${name} must be a whole number of milliseconds >= 10, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min)
+    throw new TypeError(`${name} must be a whole number of ${unit} >= ${min}, got ${String(value)}`);
   return value;
 }
+const interval = (name: string, value: unknown, fallback: number) => whole(name, value, fallback, 10, 'milliseconds');
 
 const text = (status: number, body: string, headers: Record<string, string> = {}) =>
   new Response(`${body}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
@@ -62,7 +65,13 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
     throw new TypeError('demos must be true or false');
   if (options.clientBundle !== undefined && typeof options.clientBundle !== 'string')
     throw new TypeError('clientBundle must be the path of the built tidings-client.min.js');
+  if (
+    options.demoIntervals !== undefined &&
+    (typeof options.demoIntervals !== 'object' || options.demoIntervals === null)
+  )
+    throw new TypeError('demoIntervals must be an object such as { ticker: 1000, monitor: 2000, clock: 1000 }');
   const demos = options.demos ?? true;
+  const maxViewers = whole('maxViewers', options.maxViewers, DASHBOARD_MAX_VIEWERS, 1, 'streams');
   const sampleInterval = interval('sampleInterval', options.sampleInterval, DASHBOARD_SAMPLE_INTERVAL_MS);
   const intervals: DemoIntervals = {
     ticker: interval('demoIntervals.ticker', options.demoIntervals?.ticker, DEMO_TICKER_INTERVAL_MS),
@@ -95,7 +104,7 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
         });
       }
-      if (viewers.size >= DASHBOARD_MAX_VIEWERS)
+      if (viewers.size >= maxViewers)
         return text(429, 'too many dashboard viewers; try again later', { 'retry-after': '5' });
       const stream = openStatsStream(hub, sampler, request, () => viewers.delete(stream.close));
       viewers.add(stream.close);

@@ -6,15 +6,9 @@
  */
 import { encodeEvent } from '@tidings/protocol';
 import type { Hub } from '../create-hub.js';
-import { DASHBOARD_MAX_TOPICS, DASHBOARD_RETRY_MS } from '../limits.js';
+import { DASHBOARD_MAX_QUEUED_BYTES, DASHBOARD_MAX_TOPICS, DASHBOARD_RETRY_MS } from '../limits.js';
 import type { StatsSampler } from './stats-sampler.js';
 import { statsView, topicFilterFor } from './stats-view.js';
-
-/**
- * Bytes a viewer may leave unread before its stream is closed (about a minute of samples): a page that
- * stopped reading must not grow the hub's memory. The browser reconnects once it reads again.
- */
-export const STATS_STREAM_MAX_QUEUED_BYTES = 256 * 1024;
 
 export const STATS_STREAM_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -47,7 +41,7 @@ export function openStatsStream(
   };
   const send = (bytes: Uint8Array) => {
     if (ended || control === undefined) return;
-    if ((control.desiredSize ?? 0) < -STATS_STREAM_MAX_QUEUED_BYTES) return end();
+    if ((control.desiredSize ?? 0) < -DASHBOARD_MAX_QUEUED_BYTES) return end();
     control.enqueue(bytes);
   };
   const body = new ReadableStream<Uint8Array>(

@@ -1,0 +1,54 @@
+// Starts a hub in-process on an ephemeral port with the dashboard mounted, for the dashboard and demo tests.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  createHub,
+  type Dashboard,
+  type DashboardOptions,
+  type Hub,
+  type HubOptions,
+  mountDashboard,
+} from '@tidings/hub';
+
+export interface DashboardHub {
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  /** http://127.0.0.1:PORT/.well-known/mercure */
+  readonly hubUrl: string;
+  readonly hub: Hub;
+  readonly dashboard: Dashboard;
+  close(): Promise<void>;
+}
+
+export async function startDashboardHub(
+  hubOptions: HubOptions = {},
+  dashboardOptions: DashboardOptions = {},
+): Promise<DashboardHub> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const hub = createHub({ log: null, publicUrl: `${url}/.well-known/mercure`, ...hubOptions });
+  server.on('request', hub.listener);
+  const dashboard = mountDashboard(hub, dashboardOptions);
+  return {
+    url,
+    hubUrl: `${url}/.well-known/mercure`,
+    hub,
+    dashboard,
+    async close() {
+      dashboard.close();
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Resolves once `predicate` holds, checking every 20 ms; rejects after `timeoutMs` saying what was awaited. */
+export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
