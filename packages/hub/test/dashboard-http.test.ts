@@ -395,3 +395,20 @@ test('a stats viewer that goes away (request aborted) is forgotten', async () =>
     await hub.close();
   }
 });
+
+test(`the topics list names at most ${limits.DASHBOARD_MAX_TOPICS} selectors and counts the rest`, async () => {
+  await withHub({ anonymous: true }, FAST, async ({ url: base, hubUrl }) => {
+    const many: [string, string][] = [];
+    for (let i = 0; i < limits.DASHBOARD_MAX_TOPICS; i++) many.push(['topic', `https://example.com/t/${i}`]);
+    const wide = await subscribe(url(hubUrl, many));
+    const extra = await subscribe(url(hubUrl, [['topic', 'https://example.com/t/extra']]));
+    try {
+      const view = await statsJson(base);
+      assert.equal(view.topics.length, limits.DASHBOARD_MAX_TOPICS);
+      assert.equal(view.topicsNotShown, 1);
+    } finally {
+      wide.close();
+      extra.close();
+    }
+  });
+});

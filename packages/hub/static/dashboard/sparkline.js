@@ -25,12 +25,13 @@ export function drawSparkline(svg, values, slots, fromZero = true) {
   const line = svg.querySelector('polyline');
   const shown = values.slice(-slots);
   const low = fromZero ? 0 : Math.min(...shown);
-  const high = Math.max(...shown, low + Number.EPSILON);
+  // A flat line (every value the same) has no span: draw it at the bottom instead of dividing by zero.
+  const span = Math.max(...shown, low) - low || 1;
   const step = WIDTH / Math.max(slots - 1, 1);
   const offset = slots - shown.length;
   const points = shown.map((value, i) => {
     const x = ((offset + i) * step).toFixed(1);
-    const y = (HEIGHT - 1 - ((value - low) / (high - low)) * (HEIGHT - 2)).toFixed(1);
+    const y = (HEIGHT - 1 - ((value - low) / span) * (HEIGHT - 2)).toFixed(1);
     return `${x},${y}`;
   });
   line.setAttribute('points', points.join(' '));

@@ -1,0 +1,147 @@
+// The demo pages in headless Chromium against the started CLI (`tidings hub --dashboard --anonymous`):
+// each subscribes with the browser's native EventSource to /.well-known/mercure?topic=… and shows live data
+// published by the hub itself. Also: a hub without --anonymous says why its demos stay empty.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../../../test-support/browser.ts';
+import { startDashboardHub } from './dashboard-support.ts';
+import { KEY, type RunningHub, startHub } from './support/hub-process.ts';
+
+let hub: RunningHub;
+let browser: Browser;
+
+before(async () => {
+  hub = await startHub(['--anonymous', '--jwt-key', KEY, '--dashboard']);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  assert.equal(await hub.stop(), 0);
+});
+
+/** Opens a demo page and waits for its EventSource to open; records errors and requests elsewhere. */
+async function openDemo(name: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`${hub.url}/`)) problems.push(`request elsewhere: ${request.url()}`);
+  });
+  await page.goto(`${hub.url}/demo/${name}`);
+  await page.waitForSelector('#state[data-state="open"]');
+  return { page, problems };
+}
+
+test('ticker: a row and a growing chart per symbol from price events', async () => {
+  const { page, problems } = await openDemo('ticker');
+  try {
+    await page.waitForFunction(() => document.querySelectorAll('#quotes tbody tr').length === 4, null, {
+      timeout: 10_000,
+    });
+    const symbols = await page.$$eval('#quotes tbody tr', (rows) =>
+      rows.map((row) => (row as HTMLElement).dataset.symbol),
+    );
+    assert.deepEqual(symbols.sort(), ['GULL', 'REEF', 'TIDE', 'WAVE']);
+    await page.waitForFunction(
+      () => Number(document.querySelector('tr[data-symbol="TIDE"] svg')!.getAttribute('data-count')) >= 2,
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    assert.match((await page.textContent('tr[data-symbol="TIDE"] .price'))!, /^\d+\.\d\d$/);
+    assert.match((await page.textContent('tr[data-symbol="TIDE"] .change'))!, /^[+-]\d+\.\d\d$/);
+    assert.ok((await page.$$('#log li[data-type="price"]')).length >= 8);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('monitor: connections, requests, uptime, load average and the busiest processes', async () => {
+  const { page, problems } = await openDemo('monitor');
+  try {
+    await page.waitForFunction(() => document.querySelectorAll('#processes tbody tr').length > 0, null, {
+      timeout: 10_000,
+    });
+    await page.waitForFunction(() => document.getElementById('connections')!.textContent !== '–');
+    assert.ok(Number(await page.textContent('#connections')) >= 1, 'this page is connected');
+    assert.ok(Number(await page.textContent('#requests')) >= 1);
+    assert.match((await page.textContent('#uptime'))!, /^\d+h \d+m \d+s$/);
+    assert.match((await page.textContent('#load'))!, /^\d+\.\d\d \d+\.\d\d \d+\.\d\d$/);
+    const cells = await page.$$eval('#processes tbody tr:first-child td', (tds) => tds.map((td) => td.textContent));
+    assert.equal(cells.length, 4);
+    assert.match(cells[0]!, /^\d+$/);
+    assert.match(cells[3]!, /MB$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('chat: a message sent from one page reaches both; a bad one shows the hub’s reason', async () => {
+  const a = await openDemo('chat');
+  const b = await openDemo('chat');
+  try {
+    await a.page.fill('input[name="name"]', 'Ada');
+    await a.page.fill('textarea[name="text"]', 'Hello from page A');
+    await a.page.click('#send button');
+    for (const { page } of [a, b]) {
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('#messages li')].some((li) => li.textContent!.includes('Hello from page A')),
+      );
+      assert.equal(await page.textContent('#messages li:last-child .name'), 'Ada');
+    }
+    assert.equal(await a.page.inputValue('textarea[name="text"]'), '', 'the box is cleared after sending');
+
+    // Spaces pass the form's `required`; the hub refuses them and the page shows why.
+    await a.page.fill('input[name="name"]', '   ');
+    await a.page.fill('textarea[name="text"]', 'x');
+    await a.page.click('#send button');
+    await a.page.waitForSelector('#send-result.error');
+    assert.equal(await a.page.textContent('#send-result'), 'name must not be empty');
+    assert.deepEqual(b.problems, []);
+    // Page A's console shows the browser's own note about the 400 answer, nothing else.
+    assert.ok(
+      a.problems.every((p) => /400/.test(p)),
+      a.problems.join('\n'),
+    );
+  } finally {
+    await a.page.close();
+    await b.page.close();
+  }
+});
+
+test('clock: the hub’s time, every second', async () => {
+  const { page, problems } = await openDemo('clock');
+  try {
+    await page.waitForSelector('#time[data-iso]', { timeout: 5_000 });
+    const first = (await page.getAttribute('#time', 'data-iso'))!;
+    assert.ok(Math.abs(Date.parse(first) - Date.now()) < 60_000);
+    await page.waitForFunction((seen) => document.getElementById('time')!.dataset.iso !== seen, first, {
+      timeout: 5_000,
+    });
+    assert.ok(Date.parse((await page.getAttribute('#time', 'data-iso'))!) > Date.parse(first));
+    assert.match((await page.textContent('#time'))!, /^\d{2}:\d{2}:\d{2}$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('on a hub without anonymous subscribers, a demo page says why it stays empty', async () => {
+  const own = await startDashboardHub({ anonymous: false, publisherKey: { key: KEY } }, { sampleInterval: 200 });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${own.url}/demo/clock`);
+    await page.waitForSelector('#state[data-state="closed"]');
+    assert.match((await page.textContent('#state'))!, /start it with --anonymous/);
+  } finally {
+    await page.close();
+    await own.close();
+  }
+});
