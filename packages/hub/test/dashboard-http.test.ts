@@ -412,3 +412,25 @@ test(`the topics list names at most ${limits.DASHBOARD_MAX_TOPICS} selectors and
     }
   });
 });
+
+test('the dashboard answers through the Fetch handler too (hub.fetch)', async () => {
+  const hub = createHub({ log: null, anonymous: true });
+  const dashboard = mountDashboard(hub, FAST);
+  try {
+    const page = await hub.fetch(new Request('http://hub.test/'));
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>Tidings hub dashboard<\/title>/);
+    const stats = await hub.fetch(new Request('http://hub.test/dashboard/stats.json'));
+    assert.equal(stats.status, 200);
+    assert.equal(((await stats.json()) as { subscribers: number }).subscribers, 0);
+    const controller = new AbortController();
+    const stream = await hub.fetch(new Request('http://hub.test/dashboard/stats', { signal: controller.signal }));
+    assert.match(stream.headers.get('content-type')!, /^text\/event-stream/);
+    const reader = stream.body!.getReader();
+    assert.match(new TextDecoder().decode((await reader.read()).value), /^event: stats\n/);
+    await reader.cancel();
+  } finally {
+    dashboard.close();
+    await hub.close();
+  }
+});

@@ -55,7 +55,7 @@ test('ticker: a row and a growing chart per symbol from price events', async () 
     );
     assert.match((await page.textContent('tr[data-symbol="TIDE"] .price'))!, /^\d+\.\d\d$/);
     assert.match((await page.textContent('tr[data-symbol="TIDE"] .change'))!, /^[+-]\d+\.\d\d$/);
-    assert.ok((await page.$$('#log li[data-type="price"]')).length >= 8);
+    await page.waitForFunction(() => document.querySelectorAll('#log li[data-type="price"]').length >= 8);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
