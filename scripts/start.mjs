@@ -1,36 +1,67 @@
 #!/usr/bin/env node
-// `npm start`: runs the best thing the repository has to show.
-// Until the hub lands, that is a live clock: a page whose EventSource receives the server's time each second.
-import { createServer } from 'node:http';
-import { formatComment, formatEvent } from '@tidings/protocol';
+// `npm start`: the Tidings hub with its dashboard and demos, on the in-memory store, for trying it out.
+// It makes a fresh random JWT key for this run (never a fixed or production key), signs a development token
+// with it (may publish and subscribe to every topic, 12 hours), starts `tidings hub --dashboard --anonymous`
+// with the key in the environment (not on the command line, where `ps` shows it), and prints a dashboard
+// link that carries the token in its #fragment: browsers never send a fragment to a server, and the
+// dashboard moves it into sessionStorage and out of the address bar. The hub itself never logs tokens.
+// TIDINGS_PORT / TIDINGS_HOST (and the other TIDINGS_* variables) pass through to the hub.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { createSigningKey, signJwt } from '@tidings/hub';
 
-const port = Number(process.env.PORT ?? 3000);
-const clients = new Set();
-const page = `<!doctype html><meta charset="utf-8"><title>Tidings clock</title>
-<h1 id="time">connecting…</h1><p id="state"></p>
-<script>
-  const source = new EventSource('/events');
-  const names = ['connecting', 'open', 'closed'];
-  const show = () => (document.getElementById('state').textContent = names[source.readyState]);
-  source.addEventListener('time', (event) => { document.getElementById('time').textContent = event.data; show(); });
-  source.onopen = source.onerror = show;
-</script>`;
+const TOKEN_TTL_SECONDS = 12 * 3600;
+const key = randomBytes(32).toString('base64url');
+const now = Math.floor(Date.now() / 1000);
+const token = signJwt(
+  { mercure: { publish: ['*'], subscribe: ['*'] }, iat: now, exp: now + TOKEN_TTL_SECONDS },
+  createSigningKey('HS256', key),
+);
 
-createServer((req, res) => {
-  if (req.url !== '/events') {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-    return;
+// Normally the built command; when this script itself runs on the TypeScript sources (the tests start it
+// with --conditions=tidings-source and tsx), the hub's sources, with the same Node flags.
+const fromSources = import.meta.resolve('@tidings/hub').endsWith('.ts');
+const cli = fileURLToPath(
+  new URL(fromSources ? '../packages/hub/src/cli.ts' : '../packages/hub/bin/tidings.js', import.meta.url),
+);
+const child = spawn(
+  process.execPath,
+  [...process.execArgv, cli, 'hub', '--dashboard', '--anonymous', ...process.argv.slice(2)],
+  {
+    env: { ...process.env, TIDINGS_JWT_KEY: key },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+
+let partial = '';
+child.stdout.setEncoding('utf8');
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk); // the hub's JSON logs, as they are
+  partial += chunk;
+  const lines = partial.split('\n');
+  partial = lines.pop();
+  for (const line of lines) {
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (entry.msg !== 'listening') continue;
+    process.stdout.write(
+      [
+        '',
+        `Tidings hub: ${entry.hub} (in-memory store, anonymous subscribers, dashboard and demos on)`,
+        `Dashboard:   ${entry.url}/#token=${token}`,
+        `Demos:       ${entry.url}/demo/`,
+        `Dev token (publish and subscribe to every topic, valid ${TOKEN_TTL_SECONDS / 3600} h, this run only):`,
+        `  ${token}`,
+        `Publish:     curl -d topic=https://example.com/books/1 -d data=hello -H "Authorization: Bearer <dev token>" ${entry.hub}`,
+        '',
+      ].join('\n'),
+    );
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  res.write(formatEvent({ retry: 2000 }));
-  clients.add(res);
-  req.on('close', () => clients.delete(res));
-}).listen(port, '127.0.0.1', () => console.log(`clock on http://127.0.0.1:${port}/`));
-
-setInterval(() => {
-  const event = formatEvent({ event: 'time', data: new Date().toISOString() });
-  for (const res of clients) res.write(event);
-}, 1000);
-setInterval(() => {
-  for (const res of clients) res.write(formatComment('keep-alive'));
-}, 15000);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

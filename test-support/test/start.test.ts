@@ -1,0 +1,52 @@
+// `npm start` (scripts/start.mjs): the hub with its dashboard and demos on the in-memory store, a fresh
+// key per run, and a printed dashboard link whose token publishes.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const START = fileURLToPath(new URL('../../scripts/start.mjs', import.meta.url));
+
+test('npm start runs the hub with dashboard and demos and prints a working dev token', async () => {
+  const child = spawn(process.execPath, ['--conditions=tidings-source', '--import', 'tsx', START], {
+    env: { ...process.env, TIDINGS_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const banner = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no dashboard link within 30 s:\n${output}`)), 30_000);
+      child.stdout.on('data', (chunk: string) => {
+        output += chunk;
+        if (/Publish: .*\n/.test(output)) {
+          clearTimeout(timer);
+          resolve(output);
+        }
+      });
+      child.on('exit', () => reject(new Error(`npm start exited early:\n${output}`)));
+    });
+    const dashboard = /Dashboard:\s+(\S+)\/#token=(\S+)/.exec(banner);
+    assert.ok(dashboard, `a dashboard link with a token:\n${banner}`);
+    const [, base, token] = dashboard;
+
+    const page = await fetch(`${base}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    assert.equal((await fetch(`${base}/demo/`)).status, 200);
+
+    const published = await fetch(`${base}/.well-known/mercure`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'topic=https://example.com/books/1&data=hello',
+    });
+    assert.equal(published.status, 200, await published.clone().text());
+    assert.ok((await published.text()).length > 0, 'the answer is the new event id');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0, `exits 0 on SIGTERM:\n${output}`);
+});
