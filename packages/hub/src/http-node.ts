@@ -106,12 +106,26 @@ async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, 
           return;
         }
         res.flushHeaders();
+        // Read the body by hand so that a client leaving cancels it: a stream that never ends on its own
+        // (an event stream) would otherwise keep this loop, and the handler behind it, waiting forever.
+        const reader = response.body.getReader();
+        const cancel = () => void reader.cancel().catch(() => {});
+        controller.signal.addEventListener('abort', cancel, { once: true });
         try {
-          for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-            if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-            if (controller.signal.aborted) break;
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done || controller.signal.aborted) break;
+            if (!res.write(value)) {
+              await new Promise((resolve) => {
+                res.once('drain', resolve);
+                res.once('close', resolve);
+              });
+            }
           }
+        } catch {
+          // the body failed or was cancelled: end the response as it is
         } finally {
+          controller.signal.removeEventListener('abort', cancel);
           res.end();
         }
         return;
