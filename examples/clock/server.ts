@@ -5,41 +5,23 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
-import { HOST, listen } from '../shared/listen.ts';
-import { checkInterval, checkMilliseconds, checkPort } from '../shared/options.ts';
+import { listen } from '../shared/listen.ts';
+import { type ExampleOptions, resolveOptions } from '../shared/options.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
-import type { RunningExample } from '../shared/run-main.ts';
+import { type TickingExample, tickingExample } from '../shared/ticking-example.ts';
 
 /** Port when PORT is not set. */
 export const DEFAULT_PORT = 3105;
 /** Milliseconds between two ticks. */
 export const DEFAULT_INTERVAL_MS = 1000;
-/** Milliseconds the browser waits before reconnecting (the `retry:` hint). */
-export const DEFAULT_RETRY_MS = 2000;
 
-export interface ClockOptions {
-  /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
-  port?: number;
-  /** Milliseconds between ticks; null publishes only when `tick()` is called. Default 1000. */
-  intervalMs?: number | null;
-  /** The `retry:` hint in milliseconds. Default 2000. */
-  retryMs?: number;
-}
-
-export interface ClockApp extends RunningExample {
-  readonly port: number;
-  /** Broadcasts the time now; returns the event's id. */
-  tick(): string;
-  /** Cuts every connection while the server keeps running (what a restarting proxy does). */
-  cutStreams(): void;
-}
+/** port, intervalMs (between ticks; null: only on `tick()`) and retryMs. */
+export type ClockOptions = ExampleOptions;
+/** `tick()` broadcasts the time now and returns the event's id. */
+export type ClockApp = TickingExample<string>;
 
 export async function startClock(options: ClockOptions = {}): Promise<ClockApp> {
-  checkPort(options.port);
-  checkInterval('intervalMs', options.intervalMs);
-  checkMilliseconds('retryMs', options.retryMs, 0);
-  const intervalMs = options.intervalMs === undefined ? DEFAULT_INTERVAL_MS : options.intervalMs;
-  const retry = options.retryMs ?? DEFAULT_RETRY_MS;
+  const { port, intervalMs, retry } = resolveOptions(options, { port: DEFAULT_PORT, intervalMs: DEFAULT_INTERVAL_MS });
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
 
@@ -57,19 +39,5 @@ export async function startClock(options: ClockOptions = {}): Promise<ClockApp> 
     if (servePublicFile(req, res, pathname, files)) return;
     sendText(res, 404, `Not found: ${pathname}. The clock is at / and its event stream at /events.`);
   });
-  const port = await listen(server, options.port ?? DEFAULT_PORT);
-  const timer = intervalMs === null ? undefined : setInterval(tick, intervalMs);
-
-  return {
-    port,
-    url: `http://${HOST}:${port}/`,
-    tick,
-    cutStreams: () => server.closeAllConnections(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return tickingExample({ server, port: await listen(server, port), intervalMs, tick });
 }

@@ -1,54 +1,32 @@
 // @tidings/server on Express: `createSession(req, res)` takes Express's req and res as they are (they are
 // Node's), and a channel broadcasts a `tick` event every second to every open page.
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
 import express from 'express';
-import { HOST, listen } from '../shared/listen.ts';
-import { checkInterval, checkMilliseconds, checkPort } from '../shared/options.ts';
-import { ADAPTER_PAGE_DIR, loadPublicFiles, PAGE_HEADERS } from '../shared/public-files.ts';
-import type { RunningExample } from '../shared/run-main.ts';
+import {
+  type AdapterExample,
+  type AdapterExampleOptions,
+  adapterPageFiles,
+  countingTicks,
+  DEFAULT_INTERVAL_MS,
+} from '../shared/adapter-example.ts';
+import { listen } from '../shared/listen.ts';
+import { resolveOptions } from '../shared/options.ts';
+import { PAGE_HEADERS } from '../shared/public-files.ts';
+import { tickingExample } from '../shared/ticking-example.ts';
 
 /** Port when PORT is not set. */
 export const DEFAULT_PORT = 3106;
-/** Milliseconds between two ticks. */
-export const DEFAULT_INTERVAL_MS = 1000;
-/** Milliseconds the browser waits before reconnecting (the `retry:` hint). */
-export const DEFAULT_RETRY_MS = 2000;
 
-export interface ExpressExampleOptions {
-  /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
-  port?: number;
-  /** Milliseconds between ticks; null publishes only when `tick()` is called. Default 1000. */
-  intervalMs?: number | null;
-  /** The `retry:` hint in milliseconds. Default 2000. */
-  retryMs?: number;
-}
-
-export interface ExpressExample extends RunningExample {
-  readonly port: number;
-  /** Broadcasts the next tick now; returns its id. */
-  tick(): string;
-  /** Cuts every connection while the server keeps running (what a restarting proxy does). */
-  cutStreams(): void;
-}
+export type ExpressExampleOptions = AdapterExampleOptions;
+export type ExpressExample = AdapterExample;
 
 export async function startExpressExample(options: ExpressExampleOptions = {}): Promise<ExpressExample> {
-  checkPort(options.port);
-  checkInterval('intervalMs', options.intervalMs);
-  checkMilliseconds('retryMs', options.retryMs, 0);
-  const intervalMs = options.intervalMs === undefined ? DEFAULT_INTERVAL_MS : options.intervalMs;
-  const retry = options.retryMs ?? DEFAULT_RETRY_MS;
-  const files = loadPublicFiles(ADAPTER_PAGE_DIR, join(import.meta.dirname, 'public'));
+  const { port, intervalMs, retry } = resolveOptions(options, { port: DEFAULT_PORT, intervalMs: DEFAULT_INTERVAL_MS });
+  const files = adapterPageFiles('Express');
   const channel = createChannel();
-  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
-  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
-  let count = 0;
-  const tick = (): string => {
-    count++;
-    return channel.broadcast(JSON.stringify({ count, time: new Date().toISOString() }), { event: 'tick' });
-  };
+  const tick = countingTicks(channel);
 
   const app = express();
   app.get('/events', (req, res) => {
@@ -71,18 +49,5 @@ export async function startExpressExample(options: ExpressExampleOptions = {}): 
   });
 
   const server = createServer(app);
-  const port = await listen(server, options.port ?? DEFAULT_PORT);
-  const timer = intervalMs === null ? undefined : setInterval(tick, intervalMs);
-  return {
-    port,
-    url: `http://${HOST}:${port}/`,
-    tick,
-    cutStreams: () => server.closeAllConnections(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return tickingExample({ server, port: await listen(server, port), intervalMs, tick });
 }

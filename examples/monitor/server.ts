@@ -7,10 +7,10 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
-import { HOST, listen } from '../shared/listen.ts';
-import { checkInterval, checkMilliseconds, checkPort } from '../shared/options.ts';
+import { listen } from '../shared/listen.ts';
+import { checkInterval, type ExampleOptions, resolveOptions } from '../shared/options.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
-import type { RunningExample } from '../shared/run-main.ts';
+import { type TickingExample, tickingExample } from '../shared/ticking-example.ts';
 import { type ProcessList, ProcessSampler } from './processes.ts';
 
 /** Port when PORT is not set. */
@@ -19,37 +19,20 @@ export const DEFAULT_PORT = 3101;
 export const DEFAULT_INTERVAL_MS = 1000;
 /** Milliseconds between two samples of the process table (reading it costs more than the other figures). */
 export const DEFAULT_PROCESS_INTERVAL_MS = 3000;
-/** Milliseconds the browser waits before reconnecting (the `retry:` hint). */
-export const DEFAULT_RETRY_MS = 2000;
 
-export interface MonitorOptions {
-  /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
-  port?: number;
-  /** Milliseconds between rounds of figures; null publishes only when `tick()` is called. Default 1000. */
-  intervalMs?: number | null;
+export interface MonitorOptions extends ExampleOptions {
   /** Milliseconds between process-table samples; null samples once at start. Default 3000. */
   processIntervalMs?: number | null;
-  /** The `retry:` hint in milliseconds. Default 2000. */
-  retryMs?: number;
 }
 
-export interface MonitorApp extends RunningExample {
-  readonly port: number;
-  /** Publishes one round of figures now (requests, uptime, load, processes); returns their ids in order. */
-  tick(): string[];
-  /** Cuts every connection while the server keeps running (what a restarting proxy does). */
-  cutStreams(): void;
-}
+/** `tick()` publishes one round of figures now (requests, uptime, load, processes) and returns their ids. */
+export type MonitorApp = TickingExample<string[]>;
 
 export async function startMonitor(options: MonitorOptions = {}): Promise<MonitorApp> {
-  checkPort(options.port);
-  checkInterval('intervalMs', options.intervalMs);
+  const { port, intervalMs, retry } = resolveOptions(options, { port: DEFAULT_PORT, intervalMs: DEFAULT_INTERVAL_MS });
   checkInterval('processIntervalMs', options.processIntervalMs);
-  checkMilliseconds('retryMs', options.retryMs, 0);
-  const intervalMs = options.intervalMs === undefined ? DEFAULT_INTERVAL_MS : options.intervalMs;
   const processIntervalMs =
     options.processIntervalMs === undefined ? DEFAULT_PROCESS_INTERVAL_MS : options.processIntervalMs;
-  const retry = options.retryMs ?? DEFAULT_RETRY_MS;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
   const startedAt = Date.now();
@@ -97,20 +80,11 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Monito
     if (servePublicFile(req, res, pathname, files)) return;
     sendText(res, 404, `Not found: ${pathname}. The monitor is at / and its event stream at /stats.`);
   });
-  const port = await listen(server, options.port ?? DEFAULT_PORT);
-  const timer = intervalMs === null ? undefined : setInterval(tick, intervalMs);
-
-  return {
-    port,
-    url: `http://${HOST}:${port}/`,
+  return tickingExample({
+    server,
+    port: await listen(server, port),
+    intervalMs,
     tick,
-    cutStreams: () => server.closeAllConnections(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        clearInterval(processTimer);
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+    onClose: () => clearInterval(processTimer),
+  });
 }

@@ -1,4 +1,4 @@
-// Starts a node server on a host and port and reports the URL it really listens on (port 0 picks a free one).
+// Starts a node server on a host and port and reports the port it really listens on (port 0 picks a free one).
 import type { Server } from 'node:net';
 
 /** Examples listen on loopback only: they are demos, not services to expose on a network. */
@@ -11,12 +11,18 @@ export function listen(server: Server, port: number, host: string = HOST): Promi
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        reject(new Error('the server has no TCP address'));
-        return;
+      try {
+        resolve(boundPort(server));
+      } catch (error) {
+        reject(error);
       }
-      resolve(address.port);
     });
   });
+}
+
+/** The TCP port a listening server is bound to. */
+export function boundPort(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
+  return address.port;
 }

@@ -37,9 +37,6 @@ function addFolder(files: Map<string, PublicFile>, dir: string): void {
   }
 }
 
-/** The page the framework adapter examples share (each adds its own index.html). */
-export const ADAPTER_PAGE_DIR = join(import.meta.dirname, 'adapter-page');
-
 /**
  * Reads the shared files and then each of `dirs` (the example's public/ folder last, so its files win);
  * `/` serves index.html.

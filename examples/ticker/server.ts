@@ -5,51 +5,34 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
-import { HOST, listen } from '../shared/listen.ts';
-import { checkInterval, checkMilliseconds, checkPort } from '../shared/options.ts';
+import { listen } from '../shared/listen.ts';
+import { type ExampleOptions, resolveOptions } from '../shared/options.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
-import type { RunningExample } from '../shared/run-main.ts';
+import { type TickingExample, tickingExample } from '../shared/ticking-example.ts';
 import { PriceWalk } from './price-walk.ts';
 
 /** Port when PORT is not set. */
 export const DEFAULT_PORT = 3102;
 /** Milliseconds between two rounds of prices. */
 export const DEFAULT_INTERVAL_MS = 1000;
-/** Milliseconds the browser waits before reconnecting (the `retry:` hint). */
-export const DEFAULT_RETRY_MS = 2000;
 /** Seed of the random walk when none is given: the same prices on every run. */
 export const DEFAULT_SEED = 20_110_301;
 
-export interface TickerOptions {
-  /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
-  port?: number;
-  /** Milliseconds between rounds of prices; null publishes only when `tick()` is called. Default 1000. */
-  intervalMs?: number | null;
-  /** The `retry:` hint in milliseconds. Default 2000. */
-  retryMs?: number;
+export interface TickerOptions extends ExampleOptions {
   /** Seed of the price walk (an integer). Default DEFAULT_SEED. */
   seed?: number;
 }
 
-export interface TickerApp extends RunningExample {
-  readonly port: number;
-  /** The symbols quoted, in the order each round publishes them. */
+export interface TickerApp extends TickingExample<string[]> {
+  /** The symbols quoted, in the order each round publishes them (`tick()` returns one id per symbol). */
   readonly symbols: readonly string[];
-  /** Publishes one round of prices now (one `price` event per symbol); returns their ids in order. */
-  tick(): string[];
-  /** Cuts every connection while the server keeps running (what a restarting proxy does). */
-  cutStreams(): void;
 }
 
 export async function startTicker(options: TickerOptions = {}): Promise<TickerApp> {
-  checkPort(options.port);
-  checkInterval('intervalMs', options.intervalMs);
-  checkMilliseconds('retryMs', options.retryMs, 0);
+  const { port, intervalMs, retry } = resolveOptions(options, { port: DEFAULT_PORT, intervalMs: DEFAULT_INTERVAL_MS });
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new TypeError(`seed must be an integer, got ${String(options.seed)}`);
   }
-  const intervalMs = options.intervalMs === undefined ? DEFAULT_INTERVAL_MS : options.intervalMs;
-  const retry = options.retryMs ?? DEFAULT_RETRY_MS;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const walk = new PriceWalk(options.seed ?? DEFAULT_SEED);
   const channel = createChannel();
@@ -71,20 +54,6 @@ export async function startTicker(options: TickerOptions = {}): Promise<TickerAp
     if (servePublicFile(req, res, pathname, files)) return;
     sendText(res, 404, `Not found: ${pathname}. The ticker is at / and its event stream at /prices.`);
   });
-  const port = await listen(server, options.port ?? DEFAULT_PORT);
-  const timer = intervalMs === null ? undefined : setInterval(tick, intervalMs);
-
-  return {
-    port,
-    url: `http://${HOST}:${port}/`,
-    symbols: walk.symbols,
-    tick,
-    cutStreams: () => server.closeAllConnections(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const app = tickingExample({ server, port: await listen(server, port), intervalMs, tick });
+  return { ...app, symbols: walk.symbols };
 }
