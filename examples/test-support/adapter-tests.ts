@@ -1,41 +1,25 @@
 // The tests the Express, Fastify and Hono examples share: they serve the same page and the same `tick`
 // events, so one scenario checks each framework's wiring of the same library.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../test-support/browser.ts';
-import {
-  expectReplayAfterCut,
-  failOnPageErrors,
-  readIds,
-  TEST_RETRY_MS,
-  waitForState,
-  watchStreamRequests,
-} from './e2e.ts';
+import { test } from 'node:test';
+import { failOnPageErrors, TEST_RETRY_MS, waitForState } from './e2e.ts';
+import { checkReplayAfterCut, type ReplayableExample } from './replay-test.ts';
 import { readStreamText, spawnExample } from './spawn-example.ts';
+import { useBrowser } from './use-browser.ts';
 
-interface AdapterExample {
-  readonly url: string;
+interface AdapterExample extends ReplayableExample {
   tick(): string;
-  cutStreams(): void;
-  close(): Promise<void>;
 }
 
 type Start = (options: { port: number; intervalMs: number | null; retryMs?: number }) => Promise<AdapterExample>;
 
 /** Registers the adapter tests for `examples/<name>`, whose page title is `title`. */
 export function adapterExampleTests(name: string, title: string, start: Start): void {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   test(`${name}: the page opens and shows the ticks as they come`, async () => {
     const app = await start({ port: 0, intervalMs: 50, retryMs: TEST_RETRY_MS });
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const errors = failOnPageErrors(page);
     try {
       await page.goto(app.url);
@@ -50,29 +34,16 @@ export function adapterExampleTests(name: string, title: string, start: Start): 
     }
   });
 
-  test(`${name}: after a cut the page reconnects with Last-Event-ID and shows every missed tick once, in order`, async () => {
-    const app = await start({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
-    const page = await browser.newPage();
-    const errors = failOnPageErrors(page);
-    const requests = watchStreamRequests(page, '/events');
-    try {
-      await page.goto(app.url);
-      await expectReplayAfterCut({
-        page,
-        requests,
-        what: name,
-        selector: '#log li',
-        publish: () => [app.tick()],
-        cut: () => app.cutStreams(),
-        shownIds: async () => (await readIds(page, '#log li')).reverse(),
-      });
-      assert.equal(await page.textContent('#count'), '6', 'the counter shows the last of the 6 ticks');
-      assert.deepEqual(errors, []);
-    } finally {
-      await page.close();
-      await app.close();
-    }
-  });
+  test(`${name}: after a cut the page reconnects with Last-Event-ID and shows every missed tick once, in order`, () =>
+    checkReplayAfterCut(browser(), {
+      start,
+      streamPath: '/events',
+      what: name,
+      publish: (app) => [app.tick()],
+      afterReplay: async (page) => {
+        assert.equal(await page.textContent('#count'), '6', 'the counter shows the last of the 6 ticks');
+      },
+    }));
 
   test(`${name}: unknown paths get 404, a stream request for HTML gets 406`, async () => {
     const app = await start({ port: 0, intervalMs: null });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../../../test-support/browser.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   assertConsecutive,
   expectReplayAfterCut,
@@ -14,16 +13,11 @@ import {
   watchStreamRequests,
 } from '../../test-support/e2e.ts';
 import { spawnExample } from '../../test-support/spawn-example.ts';
+import { useBrowser } from '../../test-support/use-browser.ts';
 import { MAX_BODY_BYTES, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH } from '../limits.ts';
 import { startChat } from '../server.ts';
 
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /**
  * POSTs to /messages on a new connection each time (no keep-alive pool): the tests cut every connection
@@ -62,8 +56,8 @@ async function messages(page: Page) {
 test('two pages: one sends with the form, both receive, each shows the sender name', async () => {
   const app = await startChat({ port: 0, retryMs: TEST_RETRY_MS });
   // Two users: two browser contexts, each with its own storage (the name is kept in localStorage).
-  const adaContext = await browser.newContext();
-  const bobContext = await browser.newContext();
+  const adaContext = await browser().newContext();
+  const bobContext = await browser().newContext();
   const ada = await adaContext.newPage();
   const bob = await bobContext.newPage();
   const errors = [failOnPageErrors(ada), failOnPageErrors(bob)];
@@ -97,7 +91,7 @@ test('two pages: one sends with the form, both receive, each shows the sender na
 
 test('the page shows the server’s reason when a message is refused', async () => {
   const app = await startChat({ port: 0, retryMs: TEST_RETRY_MS });
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const errors = failOnPageErrors(page);
   try {
     await page.goto(app.url);
@@ -129,7 +123,7 @@ test('the page shows the server’s reason when a message is refused', async () 
 
 test('after a cut both pages reconnect with Last-Event-ID and show every missed message once, in order', async () => {
   const app = await startChat({ port: 0, retryMs: TEST_RETRY_MS });
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const ada = await context.newPage();
   const bob = await context.newPage();
   const errors = [failOnPageErrors(ada), failOnPageErrors(bob)];

@@ -1,30 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../../test-support/browser.ts';
-import {
-  expectReplayAfterCut,
-  failOnPageErrors,
-  readIds,
-  TEST_RETRY_MS,
-  waitForIds,
-  waitForState,
-  watchStreamRequests,
-} from '../../test-support/e2e.ts';
+import { test } from 'node:test';
+import { failOnPageErrors, TEST_RETRY_MS, waitForIds, waitForState } from '../../test-support/e2e.ts';
+import { checkReplayAfterCut } from '../../test-support/replay-test.ts';
 import { readStreamText, spawnExample } from '../../test-support/spawn-example.ts';
+import { useBrowser } from '../../test-support/use-browser.ts';
 import { startClock } from '../server.ts';
 
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test('the page shows the server time as it ticks on its own', async () => {
   const app = await startClock({ port: 0, intervalMs: 50, retryMs: TEST_RETRY_MS });
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const errors = failOnPageErrors(page);
   try {
     await page.goto(app.url);
@@ -40,32 +26,17 @@ test('the page shows the server time as it ticks on its own', async () => {
   }
 });
 
-test('after the server cuts the stream the page reconnects and shows every missed tick once, in order', async () => {
-  const app = await startClock({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
-  const page = await browser.newPage();
-  const errors = failOnPageErrors(page);
-  const requests = watchStreamRequests(page, '/events');
-  try {
-    await page.goto(app.url);
-    await expectReplayAfterCut({
-      page,
-      requests,
-      what: 'clock',
-      selector: '#log li',
-      publish: () => [app.tick()],
-      cut: () => app.cutStreams(),
-      shownIds: async () => (await readIds(page, '#log li')).reverse(),
-    });
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    await app.close();
-  }
-});
+test('after the server cuts the stream the page reconnects and shows every missed tick once, in order', () =>
+  checkReplayAfterCut(browser(), {
+    start: startClock,
+    streamPath: '/events',
+    what: 'clock',
+    publish: (app) => [app.tick()],
+  }));
 
 test('after a server restart the page is told that the ticks it missed are gone, then carries on', async () => {
   const first = await startClock({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const errors = failOnPageErrors(page);
   let second: Awaited<ReturnType<typeof startClock>> | undefined;
   try {

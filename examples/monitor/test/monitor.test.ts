@@ -1,31 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../../test-support/browser.ts';
-import {
-  expectReplayAfterCut,
-  failOnPageErrors,
-  readIds,
-  TEST_RETRY_MS,
-  waitForState,
-  watchStreamRequests,
-} from '../../test-support/e2e.ts';
+import { test } from 'node:test';
+import { failOnPageErrors, TEST_RETRY_MS, waitForState } from '../../test-support/e2e.ts';
+import { checkReplayAfterCut } from '../../test-support/replay-test.ts';
 import { readStreamText, spawnExample } from '../../test-support/spawn-example.ts';
+import { useBrowser } from '../../test-support/use-browser.ts';
 import { ProcessSampler } from '../processes.ts';
 import { startMonitor } from '../server.ts';
 
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test('the page shows connections, requests, uptime, load and processes as they arrive', async () => {
   const app = await startMonitor({ port: 0, intervalMs: 50, processIntervalMs: 200, retryMs: TEST_RETRY_MS });
-  const first = await browser.newPage();
-  const second = await browser.newPage();
+  const first = await browser().newPage();
+  const second = await browser().newPage();
   const errors = [failOnPageErrors(first), failOnPageErrors(second)];
   try {
     await first.goto(app.url);
@@ -57,32 +44,19 @@ test('the page shows connections, requests, uptime, load and processes as they a
   }
 });
 
-test('after a cut the page reconnects with Last-Event-ID and shows every missed event once, in order', async () => {
-  const app = await startMonitor({ port: 0, intervalMs: null, processIntervalMs: null, retryMs: TEST_RETRY_MS });
-  const page = await browser.newPage();
-  const errors = failOnPageErrors(page);
-  const requests = watchStreamRequests(page, '/stats');
-  try {
-    await page.goto(app.url);
-    await expectReplayAfterCut({
-      page,
-      requests,
-      what: 'monitor',
-      selector: '#log li',
-      publish: () => app.tick(),
-      cut: () => app.cutStreams(),
-      shownIds: async () => (await readIds(page, '#log li')).reverse(),
-    });
-    // While the page was away the server also published `connections: 0`; it was replayed like the rest.
-    const events = await page.$$eval('#log li', (items) => items.map((i) => `${(i as HTMLElement).dataset.event}`));
-    assert.ok(events.includes('connections') && events.includes('processes') && events.includes('load'));
-    assert.equal(await page.textContent('#connections'), '1');
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    await app.close();
-  }
-});
+test('after a cut the page reconnects with Last-Event-ID and shows every missed event once, in order', () =>
+  checkReplayAfterCut(browser(), {
+    start: (options) => startMonitor({ ...options, processIntervalMs: null }),
+    streamPath: '/stats',
+    what: 'monitor',
+    publish: (app) => app.tick(),
+    afterReplay: async (page) => {
+      // While the page was away the server also published `connections: 0`; it was replayed like the rest.
+      const events = await page.$$eval('#log li', (items) => items.map((i) => `${(i as HTMLElement).dataset.event}`));
+      assert.ok(events.includes('connections') && events.includes('processes') && events.includes('load'));
+      assert.equal(await page.textContent('#connections'), '1');
+    },
+  }));
 
 test('a browser asking /stats for a page is sent to the monitor page; unknown paths get 404', async () => {
   const app = await startMonitor({ port: 0, intervalMs: null, processIntervalMs: null });

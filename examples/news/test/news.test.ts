@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../../test-support/browser.ts';
-import {
-  expectReplayAfterCut,
-  failOnPageErrors,
-  readIds,
-  TEST_RETRY_MS,
-  waitForState,
-  watchStreamRequests,
-} from '../../test-support/e2e.ts';
+import { test } from 'node:test';
+import { failOnPageErrors, readIds, TEST_RETRY_MS, waitForState } from '../../test-support/e2e.ts';
+import { checkReplayAfterCut } from '../../test-support/replay-test.ts';
 import { spawnExample } from '../../test-support/spawn-example.ts';
+import { useBrowser } from '../../test-support/use-browser.ts';
 import { headline, SECTIONS } from '../headlines.ts';
 import { startNews } from '../server.ts';
 
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test('headlines appear newest at the top, each with the time it arrived', async () => {
   const app = await startNews({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const errors = failOnPageErrors(page);
   try {
     await page.goto(app.url);
@@ -54,29 +41,14 @@ test('headlines appear newest at the top, each with the time it arrived', async 
   }
 });
 
-test('after a cut the page reconnects with Last-Event-ID and shows every missed headline once, in order', async () => {
-  const app = await startNews({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
-  const page = await browser.newPage();
-  const errors = failOnPageErrors(page);
-  const requests = watchStreamRequests(page, '/news');
-  try {
-    await page.goto(app.url);
-    await expectReplayAfterCut({
-      page,
-      requests,
-      what: 'news',
-      selector: '#headlines li',
-      publish: () => [app.tick()],
-      cut: () => app.cutStreams(),
-      // Newest at the top: reversed, the list is in arrival order.
-      shownIds: async () => (await readIds(page, '#headlines li')).reverse(),
-    });
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    await app.close();
-  }
-});
+test('after a cut the page reconnects with Last-Event-ID and shows every missed headline once, in order', () =>
+  checkReplayAfterCut(browser(), {
+    start: startNews,
+    streamPath: '/news',
+    what: 'news',
+    selector: '#headlines li',
+    publish: (app) => [app.tick()],
+  }));
 
 test('the headlines vary from one to the next and use the known sections', () => {
   const titles = Array.from({ length: 25 }, (_, n) => headline(n).title);

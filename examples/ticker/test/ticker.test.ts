@@ -1,32 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../../test-support/browser.ts';
-import {
-  expectReplayAfterCut,
-  failOnPageErrors,
-  readIds,
-  TEST_RETRY_MS,
-  waitForState,
-  watchStreamRequests,
-} from '../../test-support/e2e.ts';
+import { test } from 'node:test';
+import { failOnPageErrors, TEST_RETRY_MS, waitForState } from '../../test-support/e2e.ts';
+import { checkReplayAfterCut } from '../../test-support/replay-test.ts';
 import { readStreamText, spawnExample } from '../../test-support/spawn-example.ts';
+import { useBrowser } from '../../test-support/use-browser.ts';
 import { MIN_PRICE, OPENING_PRICES, PriceWalk, seededRandom } from '../price-walk.ts';
 import { startTicker } from '../server.ts';
 
-let browser: Browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const SYMBOLS = Object.keys(OPENING_PRICES);
 
 test('the page fills a table row and a chart per symbol as prices stream in', async () => {
   const app = await startTicker({ port: 0, intervalMs: 50, retryMs: TEST_RETRY_MS });
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const errors = failOnPageErrors(page);
   try {
     await page.goto(app.url);
@@ -58,36 +45,23 @@ test('the page fills a table row and a chart per symbol as prices stream in', as
   }
 });
 
-test('after a cut the page reconnects with Last-Event-ID and charts every missed price once, in order', async () => {
-  const app = await startTicker({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
-  const page = await browser.newPage();
-  const errors = failOnPageErrors(page);
-  const requests = watchStreamRequests(page, '/prices');
-  try {
-    await page.goto(app.url);
-    await expectReplayAfterCut({
-      page,
-      requests,
-      what: 'ticker',
-      selector: '#log li',
-      publish: () => app.tick(),
-      cut: () => app.cutStreams(),
-      shownIds: async () => (await readIds(page, '#log li')).reverse(),
-    });
-    // 6 rounds were published (2 before, 3 away, 1 after): every chart has every one of them.
-    const counts = await page.$$eval('svg.chart polyline', (lines) =>
-      lines.map((line) => (line as SVGPolylineElement).dataset.count),
-    );
-    assert.deepEqual(
-      counts,
-      SYMBOLS.map(() => '6'),
-    );
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    await app.close();
-  }
-});
+test('after a cut the page reconnects with Last-Event-ID and charts every missed price once, in order', () =>
+  checkReplayAfterCut(browser(), {
+    start: startTicker,
+    streamPath: '/prices',
+    what: 'ticker',
+    publish: (app) => app.tick(),
+    afterReplay: async (page) => {
+      // 6 rounds were published (2 before, 3 away, 1 after): every chart has every one of them.
+      const counts = await page.$$eval('svg.chart polyline', (lines) =>
+        lines.map((line) => (line as SVGPolylineElement).dataset.count),
+      );
+      assert.deepEqual(
+        counts,
+        SYMBOLS.map(() => '6'),
+      );
+    },
+  }));
 
 test('the price walk is repeatable for a seed, moves at most 1 % a step and stays positive', () => {
   const a = new PriceWalk(7);
