@@ -250,7 +250,13 @@ export class EventSource extends EventTarget {
       });
     } catch (error) {
       if (!current()) return; // closed, or given up by the idle timeout, which already reported it
-      // [spec] 15.2. a network error reestablishes the connection
+      // [spec] 15.2. a network error reestablishes the connection, "unless the user agent knows that to be
+      // futile, in which case the user agent may fail the connection": a URL that is not http(s) (ftp:,
+      // mailto:, about:, javascript:...) fails the same way every time, so retrying it would loop for ever
+      if (!/^https?:$/.test(new URL(this.#url).protocol)) {
+        this.#fail('NETWORK_ERROR', 'the URL cannot be fetched: only http and https URLs are retried', error);
+        return;
+      }
       this.#reestablish('NETWORK_ERROR', 'the request failed before a response arrived', error);
       return;
     }
