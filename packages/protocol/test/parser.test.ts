@@ -261,6 +261,19 @@ describe('parser: limits', () => {
     );
   });
 
+  test('a one-line event is held to maxEventLength too, whatever the line ends', () => {
+    // The data buffer holds value + LF, so with a limit of 10 a 9-character line fits and 10 do not.
+    for (const end of ['\n', '\r\n', '\r']) {
+      const input = `data: 123456789${end}${end}data: 0123456789${end}${end}data: after${end}${end}`;
+      const result = collect([input], { maxEventLength: 10 });
+      assert.deepEqual(result.events, [message('123456789'), message('after')], JSON.stringify(end));
+      assert.deepEqual(
+        result.errors.map((error) => error.code),
+        ['EVENT_TOO_LONG'],
+      );
+    }
+  });
+
   test('invalid limits are refused with a TypeError that says what is expected', () => {
     assert.throws(
       () => createParser({ onEvent: () => {} }, { maxLineLength: 0 }),
