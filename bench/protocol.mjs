@@ -26,6 +26,17 @@ const CORPORA = {
     }
     return out;
   },
+  'data-only events': () => {
+    // The shape of LLM token streams: one short JSON data line per event, no id, no type.
+    let out = '';
+    for (let i = 0; i < 20000; i++) out += `data: {"choices":[{"delta":{"content":"tok${i % 97}"},"index":0}]}\n\n`;
+    return out;
+  },
+  'CRLF line ends': () => {
+    let out = '';
+    for (let i = 0; i < 20000; i++) out += `id: ${i}\r\nevent: price\r\ndata: {"seq":${i}}\r\n\r\n`;
+    return out;
+  },
   'large events': () => {
     const line = 'x'.repeat(1000);
     let out = '';
