@@ -17,3 +17,14 @@ test('chromium starts headless and renders a page served on loopback', async () 
     server.close();
   }
 });
+
+test('a missing chromium is named with the command that installs it', async () => {
+  const saved = process.env.TIDINGS_CHROMIUM;
+  process.env.TIDINGS_CHROMIUM = '/nonexistent/chromium';
+  try {
+    await assert.rejects(launchBrowser(), /no chromium at \/nonexistent\/chromium: .*apt-get install -y chromium/);
+  } finally {
+    if (saved === undefined) delete process.env.TIDINGS_CHROMIUM;
+    else process.env.TIDINGS_CHROMIUM = saved;
+  }
+});
