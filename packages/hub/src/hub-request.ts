@@ -44,3 +44,8 @@ export function textResponse(status: number, body: string, headers: Record<strin
     body: body.endsWith('\n') ? body : `${body}\n`,
   };
 }
+
+/** The `WWW-Authenticate` header of a 401 or 403, with the RFC 6750 error code when there is one. */
+export function bearerChallenge(error?: string): Record<string, string> {
+  return { 'www-authenticate': error ? `Bearer error="${error}"` : 'Bearer' };
+}

@@ -13,7 +13,6 @@ export {
   type Hub,
   type HubStats,
   type PublishInput,
-  REPLAY_EVENT,
 } from './create-hub.js';
 export { DemoInputError, type DemoInputErrorCode } from './dashboard/demos/chat-message.js';
 export { type Dashboard, type DashboardOptions, mountDashboard } from './dashboard/mount-dashboard.js';
@@ -45,6 +44,7 @@ export {
 export * as limits from './limits.js';
 export { LOG_LEVELS, type LogLevel, type LogSink } from './logger.js';
 export { MemoryHistoryStore } from './memory-store.js';
+export { REPLAY_EVENT } from './subscribe-route.js';
 export { anyTopicMatches, compileSelector, type SelectorKind, type TopicSelector, WILDCARD } from './topic-selector.js';
 export type { Update } from './update.js';
 export { compileUriTemplate } from './uri-template.js';

@@ -1,0 +1,18 @@
+/** What the hub's routes share: the options, the subscribers, the update pipeline and the instruments. */
+import type { CorsPolicy } from './cors.js';
+import type { ResolvedHubOptions } from './hub-options.js';
+import type { Logger } from './logger.js';
+import type { HubMetrics } from './metrics.js';
+import type { SubscriberRegistry } from './subscriber-registry.js';
+import type { UpdatePipeline } from './update-pipeline.js';
+
+export interface HubContext {
+  readonly config: ResolvedHubOptions;
+  readonly cors: CorsPolicy;
+  readonly metrics: HubMetrics;
+  readonly log: Logger;
+  readonly registry: SubscriberRegistry;
+  readonly pipeline: UpdatePipeline;
+  /** True once `hub.close()` has begun: new publishes and subscriptions are answered 503. */
+  isClosing(): boolean;
+}

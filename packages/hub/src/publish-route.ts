@@ -1,0 +1,94 @@
+/**
+ * POST /.well-known/mercure: a publisher's update, form or JSON, authorized by a publisher JWT (Bearer
+ * header or the mercureAuthorization cookie). Answers 200 with the update's id, or the refusal's status.
+ */
+import { canPublish, type Grants, grantsFromClaims } from './authorization.js';
+import { TokenError } from './errors.js';
+import type { HubContext } from './hub-context.js';
+import { bearerChallenge, type HubRequest, type HubResponse, TEXT, textResponse } from './hub-request.js';
+import { verifyJwt } from './jwt.js';
+import { isRefusal, parsePublishBody } from './publish-request.js';
+import { readRequestToken } from './request-token.js';
+
+/** The publish handler, timed for the publish-latency histogram and counted by status. */
+export function createPublishRoute(hub: HubContext): (request: HubRequest) => Promise<HubResponse> {
+  return async (request) => {
+    const started = performance.now();
+    let response: HubResponse;
+    try {
+      response = await publish(hub, request);
+    } catch (error) {
+      hub.log.error('publish failed', { error: error instanceof Error ? error.name : 'unknown' });
+      response = textResponse(503, 'the history store is unavailable');
+    }
+    if (response.status === 200) hub.metrics.observePublish((performance.now() - started) / 1000);
+    else hub.metrics.rejectPublish(response.status);
+    return response;
+  };
+}
+
+async function publish(hub: HubContext, request: HubRequest): Promise<HubResponse> {
+  const { config, log } = hub;
+  if (hub.isClosing()) return textResponse(503, 'the hub is shutting down');
+  const found = readRequestToken(request, false);
+  if (found === null)
+    return textResponse(
+      401,
+      'missing token (Authorization: Bearer, or the mercureAuthorization cookie)',
+      bearerChallenge(),
+    );
+  if (found === 'malformed')
+    return textResponse(
+      401,
+      'malformed Authorization header (expected "Bearer <token>")',
+      bearerChallenge('invalid_token'),
+    );
+  if (config.publisherKey === null)
+    return textResponse(401, 'publishing is disabled: the hub has no publisher key', bearerChallenge('invalid_token'));
+  let grants: Grants;
+  try {
+    grants = grantsFromClaims(verifyJwt(found.token, config.publisherKey), config.publicUrl);
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    log.info('publish refused: invalid token', { reason: error.code });
+    // [spec] draft-08 "Error Responses": one answer for every token failure, so it does not say which check failed.
+    return textResponse(401, 'invalid token', bearerChallenge('invalid_token'));
+  }
+  if (found.source === 'cookie') {
+    // [spec] 0.x "Security Considerations": a cookie is sent by the browser on its own, so check where the request came from (CSRF).
+    const origin = request.header('origin') ?? originOf(request.header('referer'));
+    if (origin === undefined || (origin !== request.url.origin && !hub.cors.allows(origin))) {
+      return textResponse(
+        403,
+        'cookie-authorized publishing needs an Origin from the hub itself or the CORS allowlist',
+      );
+    }
+  }
+  const body = await request.readBody(config.maxBody);
+  if (body === null)
+    return textResponse(413, `the body is larger than ${config.maxBody} bytes`, { connection: 'close' });
+  const fields = parsePublishBody(request.header('content-type'), body);
+  if (isRefusal(fields)) return textResponse(fields.status, fields.reason);
+  // [spec] 0.x "Publishers": every topic of the update must be allowed, or nothing is dispatched (403).
+  if (!canPublish(grants, fields.topics)) {
+    return textResponse(
+      403,
+      'the token may not publish to every topic of this update',
+      bearerChallenge('insufficient_scope'),
+    );
+  }
+  const update = await hub.pipeline.publish(fields);
+  if (update === null) return textResponse(409, 'an update with this id is already in the history');
+  log.debug('published', { id: update.id, topics: update.topics.length, private: update.private });
+  // [spec] 0.x "Publication": the body of the answer is the update's id.
+  return { kind: 'response', status: 200, headers: { 'content-type': TEXT }, body: update.id };
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
