@@ -11,7 +11,22 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Resolves with the body text; rejects with BodyTooLargeError as soon as more than `limit` bytes arrive. */
+/** The body was not UTF-8 (HTTP 400): refused, rather than shown to the room with U+FFFD in it. */
+export class BodyNotUtf8Error extends Error {
+  readonly code = 'BODY_NOT_UTF8';
+  readonly status = 400;
+  constructor() {
+    super('the request body is not valid UTF-8 (JSON is UTF-8)');
+    this.name = 'BodyNotUtf8Error';
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Resolves with the body text; rejects with BodyTooLargeError as soon as more than `limit` bytes arrive,
+ * and with BodyNotUtf8Error when the bytes are not UTF-8.
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
@@ -28,7 +43,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      try {
+        resolve(strictUtf8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new BodyNotUtf8Error());
+      }
+    });
     req.on('error', reject);
   });
 }

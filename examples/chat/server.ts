@@ -11,7 +11,7 @@ import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-fil
 import type { RunningExample } from '../shared/run-main.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
 import { ChatInputError, parseChatMessage } from './message.ts';
-import { BodyTooLargeError, readBody } from './read-body.ts';
+import { BodyNotUtf8Error, BodyTooLargeError, readBody } from './read-body.ts';
 
 /** Port when PORT is not set. */
 export const DEFAULT_PORT = 3104;
@@ -58,7 +58,7 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatApp> {
       const id = channel.broadcast(JSON.stringify(message), { event: 'chat' });
       sendJson(res, 201, { id });
     } catch (error) {
-      if (error instanceof ChatInputError || error instanceof BodyTooLargeError) {
+      if (error instanceof ChatInputError || error instanceof BodyTooLargeError || error instanceof BodyNotUtf8Error) {
         sendJson(res, error.status, { error: error.message });
         return;
       }

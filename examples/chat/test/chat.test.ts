@@ -24,7 +24,7 @@ const browser = useBrowser();
  * of the server, and a pooled one would fail on its next use as it would for any client of a proxy.
  */
 function post(url: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; text: string }> {
-  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  const payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
       new URL('/messages', url),
@@ -173,6 +173,8 @@ test('POST /messages refuses bad input with the right status and a message that 
     ['null', 400, /must be a JSON object/],
     [{ name: 'Ada', text: 'z'.repeat(MAX_BODY_BYTES) }, 413, /larger than 4096 bytes/],
     ['name=Ada&text=hi', 415, /application\/json/, 'application/x-www-form-urlencoded'],
+    // Not UTF-8 (0xFF): refused rather than shown to everyone as U+FFFD.
+    [Buffer.from([...Buffer.from('{"name":"Ada","text":"'), 0xff, ...Buffer.from('"}')]), 400, /not valid UTF-8/],
   ];
   try {
     for (const [body, status, message, contentType] of cases) {

@@ -6,7 +6,7 @@
  */
 import { checkPublisherId } from './event-id.js';
 import { MAX_FIELD_LENGTH, MAX_RETRY_MS, MAX_TOPICS_PER_UPDATE } from './limits.js';
-import { hasForbiddenCharacters } from './text-rules.js';
+import { hasForbiddenCharacters, hasValidPercentEscapes } from './text-rules.js';
 import { WILDCARD } from './topic-selector.js';
 
 export interface PublishFields {
@@ -99,6 +99,9 @@ export function checkPublishFields(raw: {
 }
 
 function fromForm(text: string): ReturnType<typeof checkPublishFields> {
+  if (!hasValidPercentEscapes(text)) {
+    return refuse(400, 'the form body has a broken percent-escape (a "%" needs two hex digits, and the bytes UTF-8)');
+  }
   const form = new URLSearchParams(text);
   return checkPublishFields({
     topics: form.getAll('topic'),
@@ -156,13 +159,22 @@ function fromJson(text: string): ReturnType<typeof checkPublishFields> {
   });
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Parses a publish body by its Content-Type (a missing one is read as a form, as curl -d sends). */
 export function parsePublishBody(contentType: string | undefined, body: Uint8Array): PublishFields | PublishRefusal {
   const mediaType = (contentType ?? 'application/x-www-form-urlencoded').split(';')[0]!.trim().toLowerCase();
-  const text = new TextDecoder().decode(body);
-  if (mediaType === 'application/x-www-form-urlencoded') return fromForm(text);
-  if (mediaType === 'application/json' || mediaType.endsWith('+json')) return fromJson(text);
-  return refuse(415, 'send application/x-www-form-urlencoded or application/json');
+  const isForm = mediaType === 'application/x-www-form-urlencoded';
+  if (!isForm && mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
+    return refuse(415, 'send application/x-www-form-urlencoded or application/json');
+  }
+  let text: string;
+  try {
+    text = strictUtf8.decode(body);
+  } catch {
+    return refuse(400, 'the body is not valid UTF-8'); // rather than store U+FFFD in place of what was sent
+  }
+  return isForm ? fromForm(text) : fromJson(text);
 }
 
 export function isRefusal(value: PublishFields | PublishRefusal): value is PublishRefusal {

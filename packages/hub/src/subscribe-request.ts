@@ -8,6 +8,7 @@
  */
 import { SelectorError } from './errors.js';
 import { MAX_FIELD_LENGTH, MAX_SELECTORS_PER_SUBSCRIPTION } from './limits.js';
+import { hasValidPercentEscapes } from './text-rules.js';
 import { compileSelector, type SelectorKind, type TopicSelector } from './topic-selector.js';
 
 const MATCH_PARAMS: Record<string, SelectorKind> = {
@@ -24,6 +25,12 @@ export interface SubscribeQuery {
 
 /** Parses the query; throws a `SelectorError` whose message is a safe 400 reason. */
 export function parseSubscribeQuery(url: URL, lastEventIdHeader: string | undefined, baseUrl: string): SubscribeQuery {
+  if (!hasValidPercentEscapes(url.search)) {
+    throw new SelectorError(
+      'INVALID_SELECTOR',
+      'the query has a broken percent-escape (a "%" needs two hex digits, and the bytes UTF-8)',
+    );
+  }
   const selectors: TopicSelector[] = [];
   for (const [name, value] of url.searchParams) {
     let kind: SelectorKind | undefined;

@@ -11,3 +11,18 @@ const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\p{Cf}]/u;
 export function hasForbiddenCharacters(text: string): boolean {
   return FORBIDDEN.test(text);
 }
+
+/**
+ * True when every percent-escape in a query or form text is "%" and two hex digits, and the escaped bytes
+ * are UTF-8. URLSearchParams accepts anything (a lone "%" stays, bad bytes become U+FFFD): a broken escape
+ * would silently change the data or the topic, so the hub refuses it instead.
+ */
+export function hasValidPercentEscapes(text: string): boolean {
+  if (!text.includes('%')) return true;
+  try {
+    decodeURIComponent(text); // throws a URIError for both kinds of breakage
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -15,8 +15,10 @@ before(async () => {
 });
 after(() => hub.close());
 
-const chat = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  fetch(`${hub.url}/demo/chat/messages`, { method: 'POST', headers, body });
+const chat = (
+  body: string | Uint8Array<ArrayBuffer>,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) => fetch(`${hub.url}/demo/chat/messages`, { method: 'POST', headers, body });
 
 test('the demo pages are served under /demo/', async () => {
   for (const [path, marker] of [
@@ -107,6 +109,11 @@ test('bad chat requests get 400, 413, 415 or 405 with a message, and nothing is 
         /larger than 4096 bytes/,
       ],
       [fetch(`${hub.url}/demo/chat/messages`), 405, /use POST/],
+      [
+        chat(Buffer.from([...Buffer.from('{"name":"Ada","text":"'), 0xff, ...Buffer.from('"}')])),
+        400,
+        /not valid UTF-8/,
+      ],
     ];
     for (const [pending, status, message] of cases) {
       const response = await pending;

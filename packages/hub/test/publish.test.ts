@@ -209,6 +209,35 @@ describe('publish: 400 bad input, with a short reason', () => {
     });
   }
 
+  test('a body that is not UTF-8, or a form with a broken percent-escape, is 400 (never stored as U+FFFD)', async () => {
+    const raw = (body: Uint8Array<ArrayBuffer> | string, type: string) =>
+      fetch(hub.hubUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${publisher}`, 'content-type': type },
+        body,
+      });
+    const form = 'application/x-www-form-urlencoded';
+    const notUtf8 = Buffer.concat([Buffer.from('topic=a&data='), Buffer.from([0xff, 0xfe])]);
+    for (const [body, type, reason] of [
+      [notUtf8, form, /not valid UTF-8/],
+      [Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), 'application/json', /not valid UTF-8/],
+      ['topic=a&data=%FF', form, /percent-escape/], // decodes to a byte that is not UTF-8
+      ['topic=a&data=%E2%82', form, /percent-escape/], // a character cut short
+      ['topic=a&data=50%', form, /percent-escape/], // "%" without two hex digits
+      ['topic=%ZZ&data=x', form, /percent-escape/],
+    ] as const) {
+      const response = await raw(body, type);
+      assert.equal(response.status, 400, String(body));
+      assert.match(await response.text(), reason);
+    }
+    // Escaped characters of every width still arrive intact.
+    const sub = await subscribe(url(hub.hubUrl, [['topic', 'a']]));
+    const response = await raw('topic=a&data=%C3%A9%E2%82%AC%F0%9F%98%80+50%25', form);
+    assert.equal(response.status, 200);
+    assert.equal((await sub.waitForEvents(1))[0]!.data, 'é€😀 50%');
+    sub.close();
+  });
+
   test('unsupported content type is 415', async () => {
     const response = await fetch(hub.hubUrl, {
       method: 'POST',

@@ -48,6 +48,12 @@ describe('subscribe: requests and authorization', () => {
       assert.equal(response.status, 400);
       assert.match(await response.text(), reason);
     }
+    // A broken percent-escape would otherwise become U+FFFD or a literal "%" and select another topic.
+    for (const query of ['topic=%FF', 'topic=a%E2%82', 'topic=50%', 'topic=a&lastEventID=%ZZ']) {
+      const response = await fetch(`${hub.hubUrl}?${query}`);
+      assert.equal(response.status, 400, query);
+      assert.match(await response.text(), /percent-escape/);
+    }
   });
 
   test('401 for an invalid token, even where anonymous subscribers are allowed', async () => {

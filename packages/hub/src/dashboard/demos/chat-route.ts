@@ -36,8 +36,15 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks, total));
+  try {
+    return strictUtf8.decode(Buffer.concat(chunks, total));
+  } catch {
+    // Shown to everyone in the room: refuse it rather than replace what was sent with U+FFFD.
+    throw new DemoInputError('INVALID_JSON', 400, 'the body is not valid UTF-8 (JSON is UTF-8)');
+  }
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function answerChatPost(hub: Hub, request: Request): Promise<Response> {
   if (request.method !== 'POST')
