@@ -333,7 +333,7 @@ class Parser implements EventStreamParser {
    * Processes the lines of text from `start` on, whatever their line ends, and a line carried over from the
    * last chunk. Returns the position after the last line end, or STOPPED when a callback called reset().
    * A method of its own, apart from #feedText, so that V8 inlines #processLine into this loop as well
-   * (bench/protocol.mjs, CRLF line ends: 1.07 of eventsource-parser when it was part of #feedText, 1.19 now).
+   * (bench/protocol.mjs, CRLF line ends: 1.07 of eventsource-parser when it was part of #feedText, 1.12–1.19 now).
    */
   #feedLines(text: string, start: number): number {
     const startGeneration = this.#generation;
