@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// Fan-out: one publisher, many event-stream subscribers. @tidings/server and the Tidings hub beside
+// better-sse (npm), the seed articles' hand-written server (a Set of responses written in a loop) and nchan
+// (nginx + libnginx-mod-nchan from Debian, when installed).
+//
+// Method. The servers run one at a time, each a process of its own (bench/fanout/server-*.mjs; nchan from a
+// generated nginx.conf, one process, no master). The load generator is another process
+// (bench/fanout/loadgen.mjs): it opens CONNECTIONS streams from 100 source addresses and measures each
+// event's latency from the publish time carried in its JSON data. Steps per server:
+//   1. read the server's RSS; open the streams; wait 1 s; read the RSS again: idle memory per connection;
+//   2. publish RATE events per second for 3 s of warm-up (not counted), then for SECONDS seconds, each a POST
+//      of ~100 B of JSON carrying its publish time (nchan: to its publisher location; the others: POST
+//      /publish, which broadcasts);
+//   3. wait until every subscriber has every event (at most 5 s more); read the server's CPU time
+//      (/proc/PID/stat) before and after: server CPU per delivered event.
+// Reported: deliveries per second, server CPU µs per delivery, latency p50/p99/max, server RSS at the end,
+// idle KiB per connection, and the load generator's CPU as % of one core over the window: near 100 % it,
+// not the server, sets the pace, and the row says more about it than about the server.
+//
+//   npm run build && node bench/fanout.mjs            CONNECTIONS=2000 RATE=20 SECONDS=10 by default
+//   ONLY=tidings,seed node bench/fanout.mjs           a subset of the servers
+//   SERVER_NODE_ARGS=--prof node bench/fanout.mjs     node flags for the Node servers (a V8 profile here)
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 2000);
+const RATE = Number(process.env.RATE ?? 20);
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const WARMUP_SECONDS = 3;
+const HERE = join(import.meta.dirname, 'fanout');
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+
+const NODE_SERVERS = {
+  tidings: { label: '@tidings/server (channel)', script: 'server-tidings.mjs' },
+  hub: { label: 'Tidings hub (hub.publish)', script: 'server-hub.mjs' },
+  'better-sse': { label: 'better-sse 0.16', script: 'server-better-sse.mjs' },
+  seed: { label: 'hand-written (seed articles)', script: 'server-seed.mjs' },
+};
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+const rssKiB = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
+/** utime + stime of the process, in ms. */
+const cpuTimeMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+};
+
+/** Starts a server; resolves { pid, subscribeUrl, publishUrl, stop }. */
+async function startServer(name) {
+  const port = await freePort();
+  if (name === 'nchan') return startNchan(port);
+  const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(HERE, NODE_SERVERS[name].script)], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+  return {
+    pid: child.pid,
+    subscribeUrl: `http://127.0.0.1:${port}/events`,
+    publishUrl: `http://127.0.0.1:${port}/publish`,
+    stop: () => child.kill('SIGKILL'),
+  };
+}
+
+async function startNchan(port) {
+  const dir = mkdtempSync(join(tmpdir(), 'tidings-nchan-'));
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
+master_process off; daemon off; worker_rlimit_nofile 20000;
+error_log ${dir}/error.log; pid ${dir}/nginx.pid;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+  server {
+    listen 127.0.0.1:${port};
+    location = /publish { nchan_publisher; nchan_channel_id bench; nchan_message_buffer_length 0; }
+    location = /events { nchan_subscriber eventsource; nchan_channel_id bench; }
+  }
+}
+`,
+  );
+  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
+  for (let i = 0; i < 50; i++) {
+    await sleep(100);
+    const answer = await fetch(`http://127.0.0.1:${port}/publish`).catch(() => null);
+    if (answer !== null) break;
+  }
+  return {
+    pid: child.pid,
+    subscribeUrl: `http://127.0.0.1:${port}/events`,
+    publishUrl: `http://127.0.0.1:${port}/publish`,
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the load generator; resolves it once every stream is open. */
+async function startLoad(url) {
+  const child = spawn(process.execPath, [join(HERE, 'loadgen.mjs')], {
+    env: { ...process.env, URL: url, CONNECTIONS: String(CONNECTIONS) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = () => new Promise((resolve) => child.once('message', resolve));
+  const ready = await next();
+  const ask = async (message) => {
+    child.send(message);
+    return next();
+  };
+  return { ready, ask };
+}
+
+/** POSTs RATE events per second for `seconds`, each carrying its publish time. */
+async function publish(url, seconds) {
+  const started = performance.now();
+  const pad = 'x'.repeat(64);
+  for (let seq = 0; seq < RATE * seconds; seq++) {
+    // On a schedule, not after each answer: a slow server does not slow the publisher down.
+    const due = started + (seq * 1000) / RATE;
+    if (due > performance.now()) await sleep(due - performance.now());
+    const data = JSON.stringify({ t: performance.timeOrigin + performance.now(), seq, pad });
+    fetch(url, { method: 'POST', body: data }).then(
+      (answer) => answer.arrayBuffer(),
+      (error) => console.error(`publish failed: ${error.message}`),
+    );
+  }
+}
+
+/** Waits until the generator has received `expected` events, or 5 s more. */
+async function settle(load, expected) {
+  const deadline = performance.now() + 5000;
+  while (performance.now() < deadline && (await load.ask('count')).events < expected) await sleep(20);
+}
+
+async function measure(name) {
+  const server = await startServer(name);
+  try {
+    const rssBefore = rssKiB(server.pid);
+    const load = await startLoad(server.subscribeUrl);
+    if (load.ready.failures > 0) throw new Error(`${load.ready.failures} of ${CONNECTIONS} streams failed to open`);
+    await sleep(1000);
+    const rssIdle = rssKiB(server.pid);
+    // Warm-up: the same load for WARMUP_SECONDS, not counted, so that no JIT compilation (server or
+    // generator) lands in the figures.
+    await load.ask('start');
+    await publish(server.publishUrl, WARMUP_SECONDS);
+    await settle(load, WARMUP_SECONDS * RATE * CONNECTIONS);
+    await load.ask('start');
+    const cpuBefore = cpuTimeMs(server.pid);
+    const started = performance.now();
+    await publish(server.publishUrl, SECONDS);
+    const expected = RATE * SECONDS * CONNECTIONS;
+    await settle(load, expected);
+    const elapsedS = (performance.now() - started) / 1000;
+    const cpuMs = cpuTimeMs(server.pid) - cpuBefore;
+    const report = await load.ask('report');
+    return {
+      deliveries: report.events,
+      expected,
+      perSecond: report.events / elapsedS,
+      cpuUsPerDelivery: (cpuMs * 1000) / report.events,
+      p50: report.p50,
+      p99: report.p99,
+      max: report.max,
+      rssMiB: rssKiB(server.pid) / 1024,
+      idleKiBPerConnection: (rssIdle - rssBefore) / CONNECTIONS,
+      loadCpuPercent: (report.cpuMs / (elapsedS * 1000)) * 100,
+    };
+  } finally {
+    server.stop();
+  }
+}
+
+const hasNchan =
+  spawnSync('sh', ['-c', 'command -v nginx && test -e /usr/lib/nginx/modules/ngx_nchan_module.so']).status === 0;
+const only = process.env.ONLY?.split(',');
+const names = [...Object.keys(NODE_SERVERS), 'nchan'].filter((name) => !only || only.includes(name));
+console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores`);
+console.log(
+  `${CONNECTIONS} subscribers, ${RATE} events/s for ${SECONDS} s (${RATE * CONNECTIONS} deliveries/s asked)\n`,
+);
+console.log(
+  '| server | delivered | deliveries/s | server CPU µs/delivery | p50 ms | p99 ms | max ms | RSS MiB | idle KiB/conn | load generator CPU |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const name of names) {
+  const label = name === 'nchan' ? 'nchan (nginx)' : NODE_SERVERS[name].label;
+  if (name === 'nchan' && !hasNchan) {
+    console.log(`| ${label} | not installed: apt-get install -y nginx libnginx-mod-nchan | | | | | | | | |`);
+    continue;
+  }
+  const r = await measure(name);
+  const share = `${((100 * r.deliveries) / r.expected).toFixed(1)} %`;
+  console.log(
+    `| ${label} | ${share} | ${r.perSecond.toFixed(0)} | ${r.cpuUsPerDelivery.toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rssMiB.toFixed(0)} | ${r.idleKiBPerConnection.toFixed(1)} | ${r.loadCpuPercent.toFixed(0)} % |`,
+  );
+}

@@ -1,0 +1,16 @@
+// The Tidings hub as a library: subscribers on the Mercure path, the bench's POST /publish goes through
+// hub.publish() (no token check, so that it compares with the other servers' plain broadcast).
+import { createServer } from 'node:http';
+import { createHub } from '@tidings/hub';
+import { readBody } from './read-body.mjs';
+
+const hub = createHub({ anonymous: true, log: null, heartbeat: null });
+createServer(async (req, res) => {
+  if (req.method === 'POST') {
+    await hub.publish({ topics: 'bench', data: await readBody(req) });
+    res.end();
+    return;
+  }
+  req.url = '/.well-known/mercure?topic=bench';
+  hub.listener(req, res);
+}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));
