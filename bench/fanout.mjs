@@ -12,7 +12,8 @@
 //      of ~100 B of JSON carrying its publish time (nchan: to its publisher location; the others: POST
 //      /publish, which broadcasts);
 //   3. wait until every subscriber has every event (at most 5 s more); read the server's CPU time
-//      (/proc/PID/stat) before and after: server CPU per delivered event.
+//      (/proc/PID/stat) before and after: server CPU per delivered event. That time comes in clock ticks
+//      (10 ms): a run much smaller than the default gives coarse CPU figures.
 // Reported: deliveries per second, server CPU µs per delivery, latency p50/p99/max, server RSS at the end,
 // idle KiB per connection, and the load generator's CPU as % of one core over the window: near 100 % it,
 // not the server, sets the pace, and the row says more about it than about the server.
