@@ -70,11 +70,12 @@ async function startServer(name) {
     child.stdout.once('data', resolve);
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
   });
+  child.stdout.pipe(process.stderr); // what it prints after "ready" (--trace-gc, say), apart from the table
   return {
     pid: child.pid,
     subscribeUrl: `http://127.0.0.1:${port}/events`,
     publishUrl: `http://127.0.0.1:${port}/publish`,
-    stop: () => child.kill('SIGKILL'),
+    stop: () => child.kill('SIGTERM'),
   };
 }
 

@@ -13,3 +13,6 @@ createServer(async (req, res) => {
   }
   channel.register(await createSession(req, res, { keepAlive: null, serializer: (data) => String(data) }));
 }).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));
+
+// Exit cleanly on SIGTERM, so that a profile asked for with SERVER_NODE_ARGS is written.
+process.on('SIGTERM', () => process.exit(0));

@@ -15,3 +15,6 @@ createServer(async (req, res) => {
   clients.add(res);
   req.on('close', () => clients.delete(res));
 }).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));
+
+// Exit cleanly on SIGTERM, so that a profile asked for with SERVER_NODE_ARGS is written.
+process.on('SIGTERM', () => process.exit(0));
