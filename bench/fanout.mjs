@@ -8,7 +8,7 @@
 // (bench/fanout/loadgen.mjs): it opens CONNECTIONS streams from 100 source addresses and measures each
 // event's latency from the publish time carried in its JSON data. Steps per server:
 //   1. read the server's RSS; open the streams; wait 1 s; read the RSS again: idle memory per connection;
-//   2. publish RATE events per second for 3 s of warm-up (not counted), then for SECONDS seconds, each a POST
+//   2. publish RATE events per second for WARMUP_SECONDS (3) of warm-up (not counted), then for SECONDS seconds, each a POST
 //      of ~100 B of JSON carrying its publish time (nchan: to its publisher location; the others: POST
 //      /publish, which broadcasts);
 //   3. wait until every subscriber has every event (at most 5 s more); read the server's CPU time
@@ -31,7 +31,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 2000);
 const RATE = Number(process.env.RATE ?? 20);
 const SECONDS = Number(process.env.SECONDS ?? 10);
-const WARMUP_SECONDS = 3;
+const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 3);
 const HERE = join(import.meta.dirname, 'fanout');
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 

@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const ROOTS = ['packages', 'examples', 'test-support'];
+const ROOTS = ['packages', 'examples', 'test-support', 'bench'];
 const TEST_FILE = /\.test\.(ts|mts|mjs|js)$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.tmp']);
 
