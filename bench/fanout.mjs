@@ -8,9 +8,9 @@
 // (bench/fanout/loadgen.mjs): it opens CONNECTIONS streams from 100 source addresses and measures each
 // event's latency from the publish time carried in its JSON data. Steps per server:
 //   1. read the server's RSS; open the streams; wait 1 s; read the RSS again: idle memory per connection;
-//   2. publish RATE events per second for WARMUP_SECONDS (3) of warm-up (not counted), then for SECONDS seconds, each a POST
-//      of ~100 B of JSON carrying its publish time (nchan: to its publisher location; the others: POST
-//      /publish, which broadcasts);
+//   2. publish RATE events per second for WARMUP_SECONDS (default 3) of warm-up, not counted, then for
+//      SECONDS seconds; each event is a POST of ~100 B of JSON carrying its publish time (nchan: to its
+//      publisher location; the others: POST /publish, which broadcasts);
 //   3. wait until every subscriber has every event (at most 5 s more); read the server's CPU time
 //      (/proc/PID/stat) before and after: server CPU per delivered event. That time comes in clock ticks
 //      (10 ms): a run much smaller than the default gives coarse CPU figures.
