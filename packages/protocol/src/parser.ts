@@ -52,43 +52,10 @@ const COLON = 0x3a;
 const BOM = 0xfeff;
 const ASCII_DIGITS = /^[0-9]+$/;
 
-// The fields the standard defines, as numbers for a cheap dispatch; OTHER_FIELD for any other line.
-const OTHER_FIELD = 0;
-const DATA = 1;
-const EVENT = 2;
-const ID = 3;
-const RETRY = 4;
-
-/**
- * Which field the line starting at t[s] names, compared code by code on the chunk itself so that no line
- * is sliced just to be compared. Reading past the line end is safe: the character there is CR or LF (or
- * none), never a letter. Whether the name ends where it should (a colon or the line end) is checked by the
- * caller.
- */
-function fieldAt(t: string, s: number): number {
-  switch (t.charCodeAt(s)) {
-    case 0x64: // d
-      return t.charCodeAt(s + 1) === 0x61 && t.charCodeAt(s + 2) === 0x74 && t.charCodeAt(s + 3) === 0x61
-        ? DATA
-        : OTHER_FIELD;
-    case 0x65: // e
-      return t.charCodeAt(s + 1) === 0x76 &&
-        t.charCodeAt(s + 2) === 0x65 &&
-        t.charCodeAt(s + 3) === 0x6e &&
-        t.charCodeAt(s + 4) === 0x74
-        ? EVENT
-        : OTHER_FIELD;
-    case 0x69: // i
-      return t.charCodeAt(s + 1) === 0x64 ? ID : OTHER_FIELD;
-    case 0x72: // r
-      return t.startsWith('retry', s) ? RETRY : OTHER_FIELD; // rare: kept short
-    default:
-      return OTHER_FIELD;
-  }
-}
-
 // #processLine recognises the three fields of almost every real event by their name and colon, with
-// the characters compared one by one (V8 compiles these to a few compares; startsWith stays a call).
+// the characters compared one by one on the chunk (V8 compiles these to a few compares; startsWith stays a
+// call), so that no line is sliced just to be compared. Reading past the line end is safe: the character
+// there is CR or LF (or none), never a letter or a colon.
 const isDataField = (t: string, s: number) =>
   t.charCodeAt(s) === 0x64 &&
   t.charCodeAt(s + 1) === 0x61 &&
@@ -110,8 +77,6 @@ const valueStart = (t: string, colon: number) => (t.charCodeAt(colon + 1) === SP
 
 /** What feedLFLines returns when a callback called reset() and the feed must stop. */
 const STOPPED = -1;
-
-const nameLength = (field: number) => (field === ID ? 2 : field === DATA ? 4 : 5);
 
 function checkLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -262,28 +227,21 @@ class Parser implements EventStreamParser {
     else this.#processOtherLine(text, start, end);
   }
 
-  /** `retry`, unknown fields, and the known ones written without a colon (`data` alone). */
+  /**
+   * `retry`, unknown fields, and the known ones written without a colon (`data` alone): rare lines, so the
+   * line is sliced once and searched for its colon there (never past its end, into the rest of the chunk).
+   */
   #processOtherLine(text: string, start: number, end: number): void {
-    const field = fieldAt(text, start);
-    if (field === OTHER_FIELD) return; // [spec] any other field is ignored
-    // [spec] The name runs up to the first colon, or is the whole line (then the value is empty); one
-    // space after the colon is removed, and only one.
-    const nameEnd = start + nameLength(field);
-    let from = nameEnd;
-    if (nameEnd !== end) {
-      if (text.charCodeAt(nameEnd) !== COLON) return; // a longer name, such as "datum" or "ids"
-      from = valueStart(text, nameEnd);
-    }
-    const value = text.slice(from, end);
-    if (field === DATA) {
-      this.#appendData(value);
-    } else if (field === EVENT) {
-      this.#setEventType(value);
-    } else if (field === ID) {
-      this.#setId(value);
-    } else if (ASCII_DIGITS.test(value)) {
-      this.#onRetry?.(Number.parseInt(value, 10)); // [spec] retry: ASCII digits only, else ignored
-    }
+    const line = text.slice(start, end);
+    // [spec] The name runs up to the first colon, or is the whole line (then the value is empty).
+    const colon = line.indexOf(':');
+    const name = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(valueStart(line, colon));
+    if (name === 'data') this.#appendData(value);
+    else if (name === 'event') this.#setEventType(value);
+    else if (name === 'id') this.#setId(value);
+    else if (name === 'retry' && ASCII_DIGITS.test(value)) this.#onRetry?.(Number.parseInt(value, 10)); // [spec] digits only
+    // [spec] any other field is ignored
   }
 
   #lineTooLong(): ProtocolError {
