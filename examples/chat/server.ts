@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
 import { HOST, listen } from '../shared/listen.ts';
-import { checkMilliseconds, checkPort } from '../shared/options.ts';
+import { checkMilliseconds, checkPort, DEFAULT_RETRY_MS } from '../shared/options.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
 import type { RunningExample } from '../shared/run-main.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
@@ -15,13 +15,11 @@ import { BodyNotUtf8Error, BodyTooLargeError, readBody } from './read-body.ts';
 
 /** Port when PORT is not set. */
 export const DEFAULT_PORT = 3104;
-/** Milliseconds the browser waits before reconnecting (the `retry:` hint). */
-export const DEFAULT_RETRY_MS = 2000;
 
 export interface ChatOptions {
   /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
   port?: number;
-  /** The `retry:` hint in milliseconds. Default 2000. */
+  /** The `retry:` hint in milliseconds. Default DEFAULT_RETRY_MS (2000), as in every example. */
   retryMs?: number;
 }
 

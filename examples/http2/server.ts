@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type Channel, createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
 import { HOST, listen } from '../shared/listen.ts';
-import { checkInterval, checkMilliseconds, checkPort } from '../shared/options.ts';
+import { type ExampleOptions, resolveOptions } from '../shared/options.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
 import type { RunningExample } from '../shared/run-main.ts';
 import { makeSelfSignedCertificate } from './self-signed.ts';
@@ -18,17 +18,9 @@ export const DEFAULT_PORT = 3109;
 export const SENSOR_COUNT = 8;
 /** Milliseconds between two rounds of readings. */
 export const DEFAULT_INTERVAL_MS = 1000;
-/** Milliseconds the browser waits before reconnecting (the `retry:` hint). */
-export const DEFAULT_RETRY_MS = 2000;
 
-export interface Http2ExampleOptions {
-  /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
-  port?: number;
-  /** Milliseconds between rounds of readings; null publishes only when `tick()` is called. Default 1000. */
-  intervalMs?: number | null;
-  /** The `retry:` hint in milliseconds. Default 2000. */
-  retryMs?: number;
-}
+/** port, intervalMs (between rounds of readings; null: only on `tick()`) and retryMs. */
+export type Http2ExampleOptions = ExampleOptions;
 
 export interface Http2Example extends RunningExample {
   readonly port: number;
@@ -41,11 +33,8 @@ export interface Http2Example extends RunningExample {
 const SENSOR_PATH = /^\/sensors\/(\d+)\/events$/;
 
 export async function startHttp2Example(options: Http2ExampleOptions = {}): Promise<Http2Example> {
-  checkPort(options.port);
-  checkInterval('intervalMs', options.intervalMs);
-  checkMilliseconds('retryMs', options.retryMs, 0);
-  const intervalMs = options.intervalMs === undefined ? DEFAULT_INTERVAL_MS : options.intervalMs;
-  const retry = options.retryMs ?? DEFAULT_RETRY_MS;
+  const settings = resolveOptions(options, { port: DEFAULT_PORT, intervalMs: DEFAULT_INTERVAL_MS });
+  const { intervalMs, retry } = settings;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
 
   // One channel (and so one history, and ids of its own) per sensor.
@@ -100,7 +89,7 @@ export async function startHttp2Example(options: Http2ExampleOptions = {}): Prom
     for (const socket of sockets) socket.destroy();
   };
 
-  const port = await listen(server, options.port ?? DEFAULT_PORT);
+  const port = await listen(server, settings.port);
   const timer = intervalMs === null ? undefined : setInterval(tick, intervalMs);
   return {
     port,
