@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { EventSource } from '../src/index.ts';
 import { logEvents } from './support/event-log.ts';
 import { FakeTimers } from './support/fake-timers.ts';
-import { EVENT_STREAM, startServer } from './support/test-server.ts';
+import { EVENT_STREAM, respond, startServer } from './support/test-server.ts';
 import { settle, waitFor } from './support/wait.ts';
 
 describe('signal', () => {
@@ -43,10 +43,7 @@ describe('signal', () => {
 
   test('abort while waiting to reconnect: the timer is cancelled', async () => {
     const timers = new FakeTimers();
-    const server = await startServer((_req, res) => {
-      res.writeHead(200, EVENT_STREAM);
-      res.end();
-    });
+    const server = await startServer((_req, res) => respond(res, ''));
     const controller = new AbortController();
     const source = new EventSource(server.url(), { signal: controller.signal, timers });
     try {
@@ -61,10 +58,7 @@ describe('signal', () => {
   });
 
   test('abort from inside a message handler stops the rest of the chunk', async () => {
-    const server = await startServer((_req, res) => {
-      res.writeHead(200, EVENT_STREAM);
-      res.end('data: 1\n\ndata: 2\n\n');
-    });
+    const server = await startServer((_req, res) => respond(res, 'data: 1\n\ndata: 2\n\n'));
     const controller = new AbortController();
     const source = new EventSource(server.url(), { signal: controller.signal });
     try {

@@ -6,7 +6,7 @@ import { EventSource, type ReconnectAttempt, type ReconnectOptions } from '../sr
 import { backoffDelay, resolveReconnectPolicy } from '../src/reconnect-policy.ts';
 import { logEvents } from './support/event-log.ts';
 import { FakeTimers } from './support/fake-timers.ts';
-import { EVENT_STREAM, startServer, type TestServer } from './support/test-server.ts';
+import { EVENT_STREAM, respond, startServer, type TestServer } from './support/test-server.ts';
 import { settle, waitFor } from './support/wait.ts';
 
 describe('backoffDelay', () => {
@@ -51,8 +51,7 @@ async function planned(plan: string[]): Promise<TestServer & { endOpen(): void }
       res.write(':\n');
       open.push(() => res.end());
     } else {
-      res.writeHead(200, EVENT_STREAM);
-      res.end(step);
+      respond(res, step);
     }
   });
   return Object.assign(server, { endOpen: () => open.shift()?.() });

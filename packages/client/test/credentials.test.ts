@@ -4,23 +4,19 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventSource } from '../src/index.ts';
 import { logEvents } from './support/event-log.ts';
-import { EVENT_STREAM, startServer, type TestServer } from './support/test-server.ts';
+import { EVENT_STREAM, respond, startServer, type TestServer } from './support/test-server.ts';
 import { waitFor } from './support/wait.ts';
 
 const SECRETS = { authorization: 'Bearer secret-token', cookie: 'session=secret', 'proxy-authorization': 'Basic x' };
 
 async function streamServer(): Promise<TestServer> {
-  return startServer((_req, res) => {
-    res.writeHead(200, EVENT_STREAM);
-    res.end('data: ok\n\n');
-  });
+  return startServer((_req, res) => respond(res, 'data: ok\n\n'));
 }
 
 async function redirectServer(status: number, location: (path: string) => string): Promise<TestServer> {
   return startServer((req, res) => {
     if (req.path.startsWith('/final')) {
-      res.writeHead(200, EVENT_STREAM);
-      res.end('data: ok\n\n');
+      respond(res, 'data: ok\n\n');
       return;
     }
     res.writeHead(status, { location: location(req.path) });

@@ -4,15 +4,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventSource } from '../src/index.ts';
 import { logEvents } from './support/event-log.ts';
-import { EVENT_STREAM, startServer } from './support/test-server.ts';
+import { respond, startServer } from './support/test-server.ts';
 import { waitFor } from './support/wait.ts';
 
 describe('limits', () => {
   test('a line longer than maxLineLength: error LINE_TOO_LONG while OPEN, later events still arrive', async () => {
-    const server = await startServer((_req, res) => {
-      res.writeHead(200, EVENT_STREAM);
-      res.end(`data: ${'x'.repeat(100)}\n\ndata: small\n\n`);
-    });
+    const server = await startServer((_req, res) => respond(res, `data: ${'x'.repeat(100)}\n\ndata: small\n\n`));
     const source = new EventSource(server.url(), { maxLineLength: 32, reconnect: null });
     try {
       const logged = logEvents(source);
@@ -32,10 +29,9 @@ describe('limits', () => {
   });
 
   test('an event longer than maxEventLength: error EVENT_TOO_LONG, the event dropped', async () => {
-    const server = await startServer((_req, res) => {
-      res.writeHead(200, EVENT_STREAM);
-      res.end(`${'data: 0123456789\n'.repeat(10)}\ndata: small\n\n`);
-    });
+    const server = await startServer((_req, res) =>
+      respond(res, `${'data: 0123456789\n'.repeat(10)}\ndata: small\n\n`),
+    );
     const source = new EventSource(server.url(), { maxEventLength: 50, reconnect: null });
     try {
       const logged = logEvents(source);

@@ -5,15 +5,12 @@ import { describe, test } from 'node:test';
 import { DEFAULT_RECONNECTION_TIME, EventSource, type EventSourceOptions } from '../src/index.ts';
 import { logEvents } from './support/event-log.ts';
 import { FakeTimers } from './support/fake-timers.ts';
-import { EVENT_STREAM, startServer, type TestServer } from './support/test-server.ts';
+import { EVENT_STREAM, respond, startServer, type TestServer } from './support/test-server.ts';
 import { settle, waitFor } from './support/wait.ts';
 
 /** A server that answers request `index` (0 for the first) with an event stream whose whole body is `body(index)`. */
 function streamServer(body: (index: number) => string): Promise<TestServer> {
-  return startServer((_req, res, index) => {
-    res.writeHead(200, EVENT_STREAM);
-    res.end(body(index));
-  });
+  return startServer((_req, res, index) => respond(res, body(index)));
 }
 
 /** Opens an EventSource on `server`, runs `check`, then closes the source and the server, pass or fail. */
@@ -100,8 +97,7 @@ describe('reconnection', () => {
         res.socket?.destroy();
         return;
       }
-      res.writeHead(200, EVENT_STREAM);
-      res.end(`data: ${req.headers['last-event-id'] ?? 'none'}\n\n`);
+      respond(res, `data: ${req.headers['last-event-id'] ?? 'none'}\n\n`);
     });
     const timers = new FakeTimers();
     await withSource(server, { lastEventId: 'x', timers }, async (source) => {

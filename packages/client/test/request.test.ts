@@ -2,15 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventSource, type EventSourceOptions } from '../src/index.ts';
-import { type RecordedRequest, startServer } from './support/test-server.ts';
+import { type RecordedRequest, respond, startServer } from './support/test-server.ts';
 import { waitFor } from './support/wait.ts';
 
 /** Opens a source with `options` on a server that answers every request with `body` and ends it. */
 async function requestsFor(options: EventSourceOptions, count = 1, body = 'data: x\n\n'): Promise<RecordedRequest[]> {
-  const server = await startServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(body);
-  });
+  const server = await startServer((_req, res) => respond(res, body));
   const source = new EventSource(server.url('/s'), { reconnect: { initialDelay: 0, jitter: 0 }, ...options });
   try {
     await waitFor(() => server.requests.length >= count, `${count} requests`);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventSource } from '../src/index.ts';
 import { logEvents } from './support/event-log.ts';
-import { startServer } from './support/test-server.ts';
+import { respond, startServer } from './support/test-server.ts';
 import { settle, waitFor } from './support/wait.ts';
 
 /** Serves `status` with `headers` to every request; returns the dispatched log and the request count. */
@@ -88,10 +88,7 @@ describe('Content-Type', () => {
 describe('redirects', () => {
   for (const status of [301, 302, 303, 307, 308]) {
     test(`${status} is followed; events carry the origin of the final URL; url stays as given`, async () => {
-      const target = await startServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end('data: moved\n\n');
-      });
+      const target = await startServer((_req, res) => respond(res, 'data: moved\n\n'));
       const origin = await startServer((_req, res) => {
         res.writeHead(status, { location: target.url('/final') });
         res.end();

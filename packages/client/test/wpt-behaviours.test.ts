@@ -8,7 +8,7 @@ import { EventSource } from '../src/index.ts';
 import { logEvents } from './support/event-log.ts';
 import { FakeTimers } from './support/fake-timers.ts';
 import { data, streamOnce } from './support/stream-once.ts';
-import { EVENT_STREAM, startServer } from './support/test-server.ts';
+import { EVENT_STREAM, respond, startServer } from './support/test-server.ts';
 import { settle, waitFor } from './support/wait.ts';
 
 describe('failing the connection', () => {
@@ -86,11 +86,9 @@ describe('reconnection sequences', () => {
   test('message, error (CONNECTING), message, error (CONNECTING), then 204: error (CLOSED) and nothing more', async () => {
     const server = await startServer((_req, res, index) => {
       if (index === 0) {
-        res.writeHead(200, EVENT_STREAM);
-        res.end('retry: 2\ndata: opened\n\n');
+        respond(res, 'retry: 2\ndata: opened\n\n');
       } else if (index === 1) {
-        res.writeHead(200, EVENT_STREAM);
-        res.end('data: reconnected\n\n');
+        respond(res, 'data: reconnected\n\n');
       } else {
         res.writeHead(204, EVENT_STREAM);
         res.end();
@@ -125,10 +123,7 @@ describe('reconnection sequences', () => {
   ] as const) {
     test(`retry: ${name}: the next connection waits 2000 ms`, async () => {
       const timers = new FakeTimers();
-      const server = await startServer((_req, res) => {
-        res.writeHead(200, EVENT_STREAM);
-        res.end(body);
-      });
+      const server = await startServer((_req, res) => respond(res, body));
       const source = new EventSource(server.url(), { timers });
       try {
         await waitFor(() => timers.pending.length === 1, 'the reconnection timer');
@@ -146,9 +141,8 @@ describe('reconnection sequences', () => {
   // is ignored, so lastEventId stays empty and the reconnection carries no Last-Event-ID.
   test('an id made of NUL characters is ignored: lastEventId "" and no Last-Event-ID on reconnection', async () => {
     const server = await startServer((req, res) => {
-      res.writeHead(200, EVENT_STREAM);
       const id = req.headers['last-event-id'];
-      res.end(id === undefined ? 'id: \u0000\u0000\nretry: 0\ndata: hello\n\n' : `data: ${id}\n\n`);
+      respond(res, id === undefined ? 'id: \u0000\u0000\nretry: 0\ndata: hello\n\n' : `data: ${id}\n\n`);
     });
     const source = new EventSource(server.url());
     try {
@@ -184,10 +178,7 @@ describe('the interface', () => {
   // Mirrors eventsource-onopen.js and eventsource-constructor-url-multi-window.htm (the checks on the
   // event): a plain open event, fired with readyState OPEN.
   test('open is a plain Event: readyState OPEN, no data, does not bubble, not cancelable', async () => {
-    const server = await startServer((_req, res) => {
-      res.writeHead(200, EVENT_STREAM);
-      res.end('data: data\n\n');
-    });
+    const server = await startServer((_req, res) => respond(res, 'data: data\n\n'));
     const source = new EventSource(server.url());
     try {
       const seen = await new Promise<{ event: Event; state: number }>((resolve) => {
@@ -205,10 +196,7 @@ describe('the interface', () => {
 
   // Mirrors eventsource-prototype.any.js: instances get what is added to EventSource.prototype.
   test('a method added to EventSource.prototype is found on instances', async () => {
-    const server = await startServer((_req, res) => {
-      res.writeHead(200, EVENT_STREAM);
-      res.end();
-    });
+    const server = await startServer((_req, res) => respond(res, ''));
     const proto = EventSource.prototype as unknown as Record<string, unknown>;
     proto.answerForTest = () => 42;
     const source = new EventSource(server.url());
