@@ -4,9 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { createParser, type ParsedEvent } from '@tidings/protocol';
-import type { Session } from '@tidings/server';
-import { createSession, type NodeSessionOptions } from '@tidings/server/node';
-import { chunkedDecoder, listen, until } from './helpers.ts';
+import type { NodeSessionOptions } from '@tidings/server/node';
+import { chunkedDecoder, sessionServer, until } from './helpers.ts';
 
 const MAX = 64 * 1024;
 const EVENT = 'x'.repeat(8 * 1024);
@@ -26,14 +25,7 @@ async function stalledClient(url: string): Promise<{ socket: Socket; head: strin
   return { socket, head };
 }
 
-async function server(options: NodeSessionOptions) {
-  const sessions: Session[] = [];
-  const s = await listen((req, res) => {
-    const session = createSession(req, res, { keepAlive: null, maxBufferedBytes: MAX, ...options });
-    if (session) sessions.push(session);
-  });
-  return { ...s, sessions };
-}
+const server = (options: NodeSessionOptions) => sessionServer({ keepAlive: null, maxBufferedBytes: MAX, ...options });
 
 describe('back-pressure', () => {
   it("disconnects a client that stops reading (slowClient: 'disconnect'), with the buffer bounded", async () => {

@@ -5,21 +5,16 @@ import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { ProtocolError } from '@tidings/protocol';
 import { type Channel, type ChannelOptions, createChannel, RESET_EVENT, type Session } from '@tidings/server';
-import { createSession } from '@tidings/server/node';
-import { chunkedDecoder, listen, openStream, readStream, until } from './helpers.ts';
+import { chunkedDecoder, openStream, readStream, sessionServer, until } from './helpers.ts';
 
 /** A server whose every request joins `channel`; `?user=` lands in session.state.user. */
 async function channelServer(options?: ChannelOptions) {
   const channel = createChannel(options);
-  const sessions: Session[] = [];
-  const server = await listen((req, res) => {
-    const session = createSession(req, res, { keepAlive: null });
-    if (!session) return;
+  const server = await sessionServer({ keepAlive: null }, (session, req) => {
     session.state.user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
-    sessions.push(session);
     channel.register(session);
   });
-  return { ...server, channel, sessions };
+  return { ...server, channel };
 }
 
 async function joined(channel: Channel, count: number): Promise<void> {

@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import { createServer, get, type IncomingMessage, type RequestListener, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createParser, type ParsedEvent } from '@tidings/protocol';
+import type { Session } from '@tidings/server';
+import { createSession, type NodeSessionOptions } from '@tidings/server/node';
 
 /** A real HTTP server on 127.0.0.1, on an ephemeral port. */
 export interface TestServer {
@@ -24,6 +26,21 @@ export async function listen(handler: RequestListener): Promise<TestServer> {
       await once(server, 'close');
     },
   };
+}
+
+/** A server whose every request opens a session; `onSession` gets each one with its request. */
+export async function sessionServer(
+  options: NodeSessionOptions,
+  onSession: (session: Session, req: IncomingMessage) => void = () => {},
+): Promise<TestServer & { sessions: Session[] }> {
+  const sessions: Session[] = [];
+  const server = await listen((req, res) => {
+    const session = createSession(req, res, options);
+    if (session === null) return;
+    sessions.push(session);
+    onSession(session, req);
+  });
+  return { ...server, sessions };
 }
 
 /** An event-stream response being read and parsed. */

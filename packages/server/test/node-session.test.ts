@@ -6,20 +6,7 @@ import { encodeEvent, formatEvent, ProtocolError } from '@tidings/protocol';
 import { ServerError, type Session } from '@tidings/server';
 import { createSession, type NodeSessionOptions } from '@tidings/server/node';
 import { keepAliveTimerCount } from '../src/keep-alive.ts';
-import { fetchText, listen, openStream, until } from './helpers.ts';
-
-/** A server whose every request opens a session; `onSession` gets each one. */
-async function sessionServer(options: NodeSessionOptions, onSession: (session: Session) => void = () => {}) {
-  const sessions: Session[] = [];
-  const server = await listen((req, res) => {
-    const session = createSession(req, res, options);
-    if (session) {
-      sessions.push(session);
-      onSession(session);
-    }
-  });
-  return { ...server, sessions };
-}
+import { fetchText, listen, openStream, sessionServer, until } from './helpers.ts';
 
 describe('createSession (node:http)', () => {
   it('flushes the response head at once, before any event', async () => {

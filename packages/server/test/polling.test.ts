@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ChannelOptions, createChannel, type Session } from '@tidings/server';
-import { createSession, type NodeSessionOptions } from '@tidings/server/node';
-import { listen, openStream } from './helpers.ts';
+import { type ChannelOptions, createChannel } from '@tidings/server';
+import type { NodeSessionOptions } from '@tidings/server/node';
+import { openStream, sessionServer } from './helpers.ts';
 
 async function pollServer(sessionOptions: NodeSessionOptions = {}, channelOptions?: ChannelOptions) {
   const channel = createChannel(channelOptions);
-  const sessions: Session[] = [];
-  const server = await listen((req, res) => {
-    const session = createSession(req, res, { keepAlive: null, ...sessionOptions });
-    if (!session) return;
-    sessions.push(session);
-    channel.register(session);
-  });
-  return { ...server, channel, sessions };
+  const server = await sessionServer({ keepAlive: null, ...sessionOptions }, (session) => channel.register(session));
+  return { ...server, channel };
 }
 
 describe('polling fallback', () => {
@@ -118,10 +112,9 @@ describe('polling fallback', () => {
   });
 
   it('ends a plain session (no channel) after its first push and the linger', async () => {
-    const server = await listen((req, res) => {
-      const session = createSession(req, res);
-      session?.push('one');
-      session?.push('two');
+    const server = await sessionServer({}, (session) => {
+      session.push('one');
+      session.push('two');
     });
     try {
       const poll = await openStream(`${server.url}/?tidings-poll=1`);
