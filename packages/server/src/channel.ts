@@ -46,8 +46,6 @@ interface Member {
   removeCloseListener: () => void;
 }
 
-const encoder = new TextEncoder();
-
 function positiveInteger(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || (value as number) < 1) throw new TypeError(`${name} must be a whole number >= 1`);
@@ -248,7 +246,7 @@ export class Channel {
   }
 
   #mark(session: Session, id: string): void {
-    session[writeControl](encoder.encode(`id: ${id}\n\n`));
+    session[writeControl](encodeEvent({ id }));
   }
 
   /**
