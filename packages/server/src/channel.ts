@@ -182,6 +182,11 @@ export class Channel {
     for (const listener of [...this.#listeners[name]]) listener(event);
   }
 
+  /** The id of the channel's position now: the newest broadcast's, or `<epoch>-0` before the first. */
+  #currentId(): string {
+    return this.#lastId === '' ? `${this.#epoch}-0` : this.#lastId;
+  }
+
   /** The position (seq) that an id stands for, or null when it is unknown or has left the history. */
   #positionOf(id: string, history: History): number | null {
     const seq = history.seqOf(id);
@@ -202,7 +207,7 @@ export class Channel {
     if (session.lastEventId === '') {
       // A position marker: an id with no data dispatches nothing but sets the client's last event id
       // ([spec] "dispatch the event" step 1), so its reconnect replays what it missed.
-      this.#mark(session, this.#lastId === '' ? `${this.#epoch}-0` : this.#lastId);
+      session[writeControl](encodeEvent({ id: this.#currentId() }));
       return;
     }
     const position = this.#positionOf(session.lastEventId, history);
@@ -245,17 +250,13 @@ export class Channel {
     }
   }
 
-  #mark(session: Session, id: string): void {
-    session[writeControl](encodeEvent({ id }));
-  }
-
   /**
    * Tells the session in-band that its `Last-Event-ID` cannot be honoured, and moves its last event id
    * to the newest event so the next reconnect does not ask again.
    */
   #reset(session: Session): void {
-    const id = this.#lastId === '' ? `${this.#epoch}-0` : this.#lastId;
-    session.write(encodeEvent({ event: RESET_EVENT, id, data: JSON.stringify({ reason: 'unknown-or-expired' }) }));
+    const data = JSON.stringify({ reason: 'unknown-or-expired' });
+    session.write(encodeEvent({ event: RESET_EVENT, id: this.#currentId(), data }));
   }
 }
 
