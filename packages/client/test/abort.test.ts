@@ -6,6 +6,7 @@ import { logEvents } from './support/event-log.ts';
 import { FakeTimers } from './support/fake-timers.ts';
 import { EVENT_STREAM, respond, startServer } from './support/test-server.ts';
 import { settle, waitFor } from './support/wait.ts';
+import { withSource } from './support/with-source.ts';
 
 describe('signal', () => {
   test('an already aborted signal: CLOSED at once, no request', async () => {
@@ -26,8 +27,7 @@ describe('signal', () => {
       res.write('data: 1\n\n');
     });
     const controller = new AbortController();
-    const source = new EventSource(server.url(), { signal: controller.signal });
-    try {
+    await withSource(server, { signal: controller.signal }, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => logged.messages.length === 1, 'the message');
       controller.abort();
@@ -35,41 +35,30 @@ describe('signal', () => {
       await server.requests[0]?.closed;
       await settle();
       assert.deepEqual(logged.log, ['open:OPEN', 'message:1']);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('abort while waiting to reconnect: the timer is cancelled', async () => {
     const timers = new FakeTimers();
     const server = await startServer((_req, res) => respond(res, ''));
     const controller = new AbortController();
-    const source = new EventSource(server.url(), { signal: controller.signal, timers });
-    try {
+    await withSource(server, { signal: controller.signal, timers }, async (source) => {
       await waitFor(() => timers.pending.length === 1, 'the reconnection timer');
       controller.abort();
       assert.equal(timers.pending.length, 0);
       assert.equal(source.readyState, EventSource.CLOSED);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('abort from inside a message handler stops the rest of the chunk', async () => {
     const server = await startServer((_req, res) => respond(res, 'data: 1\n\ndata: 2\n\n'));
     const controller = new AbortController();
-    const source = new EventSource(server.url(), { signal: controller.signal });
-    try {
+    await withSource(server, { signal: controller.signal }, async (source) => {
       const logged = logEvents(source);
       source.onmessage = () => controller.abort();
       await waitFor(() => source.readyState === EventSource.CLOSED, 'CLOSED');
       await settle();
       assert.deepEqual(logged.log, ['open:OPEN', 'message:1']);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 });

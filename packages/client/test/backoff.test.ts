@@ -8,6 +8,7 @@ import { logEvents } from './support/event-log.ts';
 import { FakeTimers } from './support/fake-timers.ts';
 import { EVENT_STREAM, respond, startServer, type TestServer } from './support/test-server.ts';
 import { settle, waitFor } from './support/wait.ts';
+import { withSource } from './support/with-source.ts';
 
 describe('backoffDelay', () => {
   test('grows by factor from initialDelay and stops at maxDelay', () => {
@@ -67,16 +68,12 @@ async function fireReconnections(timers: FakeTimers, server: TestServer, attempt
   }
 }
 
-function start(server: TestServer, timers: FakeTimers, reconnect: ReconnectOptions): EventSource {
-  return new EventSource(server.url(), { timers, reconnect });
-}
-
 describe('reconnect policy on a live client', () => {
   test('network errors in a row back off exponentially up to maxDelay; error events carry the delay', async () => {
     const timers = new FakeTimers();
     const server = await planned([]);
-    const source = start(server, timers, { initialDelay: 100, factor: 2, maxDelay: 1000, jitter: 0 });
-    try {
+    const reconnect = { initialDelay: 100, factor: 2, maxDelay: 1000, jitter: 0 };
+    await withSource(server, { timers, reconnect }, async (source) => {
       const logged = logEvents(source);
       await fireReconnections(timers, server, 6);
       assert.deepEqual(timers.scheduled.slice(0, 6), [100, 200, 400, 800, 1000, 1000]);
@@ -85,47 +82,36 @@ describe('reconnect policy on a live client', () => {
         [100, 200, 400, 800, 1000, 1000],
       );
       assert.ok(logged.errors.every((event) => event.reason === 'NETWORK_ERROR'));
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('jitter uses the random source', async () => {
     const timers = new FakeTimers();
     const server = await planned([]);
     const randoms = [0, 0.5, 0.25];
-    const source = start(server, timers, { initialDelay: 400, jitter: 1, random: () => randoms.shift() ?? 0 });
-    try {
+    const reconnect = { initialDelay: 400, jitter: 1, random: () => randoms.shift() ?? 0 };
+    await withSource(server, { timers, reconnect }, async () => {
       await fireReconnections(timers, server, 3);
       assert.deepEqual(timers.scheduled.slice(0, 3), [400, 400, 1200]);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('a connection that opens resets the attempt count', async () => {
     const timers = new FakeTimers();
     const server = await planned(['error', 'error', 'open']);
-    const source = start(server, timers, { initialDelay: 100, jitter: 0 });
-    try {
+    await withSource(server, { timers, reconnect: { initialDelay: 100, jitter: 0 } }, async (source) => {
       await fireReconnections(timers, server, 2);
       await waitFor(() => source.readyState === EventSource.OPEN, 'OPEN');
       server.endOpen();
       await waitFor(() => timers.pending.length === 1, 'the next timer');
       assert.deepEqual(timers.scheduled, [100, 200, 100]);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('maxAttempts: the attempt after the last fails the connection (CLOSED, retryDelay null)', async () => {
     const timers = new FakeTimers();
     const server = await planned([]);
-    const source = start(server, timers, { initialDelay: 10, jitter: 0, maxAttempts: 2 });
-    try {
+    await withSource(server, { timers, reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 2 } }, async (source) => {
       const logged = logEvents(source);
       await fireReconnections(timers, server, 2);
       await waitFor(() => source.readyState === EventSource.CLOSED, 'CLOSED');
@@ -137,39 +123,32 @@ describe('reconnect policy on a live client', () => {
       assert.equal(logged.errors[2]?.retryDelay, null);
       assert.equal(server.requests.length, 3);
       assert.equal(timers.pending.length, 0);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('maxAttempts: 0 never reconnects', async () => {
     const timers = new FakeTimers();
     const server = await planned(['data: 1\n\n']);
-    const source = start(server, timers, { maxAttempts: 0 });
-    try {
+    await withSource(server, { timers, reconnect: { maxAttempts: 0 } }, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => source.readyState === EventSource.CLOSED, 'CLOSED');
       assert.deepEqual(logged.log, ['open:OPEN', 'message:1', 'error:STREAM_ENDED:CLOSED']);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('shouldReconnect is told attempt, delay, reason and status, and false stops', async () => {
     const timers = new FakeTimers();
     const server = await planned(['data: 1\n\n']);
     const seen: ReconnectAttempt[] = [];
-    const source = start(server, timers, {
+    const reconnect: ReconnectOptions = {
       initialDelay: 50,
       jitter: 0,
       shouldReconnect: (attempt) => {
         seen.push(attempt);
         return attempt.attempt < 2;
       },
-    });
-    try {
+    };
+    await withSource(server, { timers, reconnect }, async (source) => {
       const logged = logEvents(source);
       await fireReconnections(timers, server, 1);
       await waitFor(() => source.readyState === EventSource.CLOSED, 'CLOSED');
@@ -178,54 +157,39 @@ describe('reconnect policy on a live client', () => {
         { attempt: 2, delay: 100, reason: 'NETWORK_ERROR', status: null },
       ]);
       assert.equal(logged.errors.at(-1)?.reason, 'NETWORK_ERROR');
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('shouldReconnect returning false at once: one error, CLOSED, no timer', async () => {
     const timers = new FakeTimers();
     const server = await planned([]);
-    const source = start(server, timers, { shouldReconnect: () => false });
-    try {
+    await withSource(server, { timers, reconnect: { shouldReconnect: () => false } }, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => source.readyState === EventSource.CLOSED, 'CLOSED');
       assert.deepEqual(logged.log, ['error:NETWORK_ERROR:CLOSED']);
       assert.equal(timers.pending.length, 0);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test("the server's retry: wins over the backoff once sent", async () => {
     const timers = new FakeTimers();
     const server = await planned(['retry: 70\n\n']);
-    const source = start(server, timers, { initialDelay: 100, jitter: 0.5, random: () => 0.5 });
-    try {
+    await withSource(server, { timers, reconnect: { initialDelay: 100, jitter: 0.5, random: () => 0.5 } }, async () => {
       await fireReconnections(timers, server, 4);
       assert.deepEqual(timers.scheduled.slice(0, 4), [70, 70, 70, 70]);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 });
 
 describe('reconnect: null', () => {
   test('the end of the stream closes it for good: one error event, STREAM_ENDED, CLOSED', async () => {
     const server = await planned(['data: 1\n\n']);
-    const source = new EventSource(server.url(), { reconnect: null });
-    try {
+    await withSource(server, { reconnect: null }, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => source.readyState === EventSource.CLOSED, 'CLOSED');
       await settle();
       assert.deepEqual(logged.log, ['open:OPEN', 'message:1', 'error:STREAM_ENDED:CLOSED']);
       assert.equal(server.requests.length, 1);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 });

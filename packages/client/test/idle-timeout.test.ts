@@ -7,6 +7,7 @@ import { logEvents } from './support/event-log.ts';
 import { FakeTimers } from './support/fake-timers.ts';
 import { EVENT_STREAM, startServer } from './support/test-server.ts';
 import { waitFor } from './support/wait.ts';
+import { withSource } from './support/with-source.ts';
 
 describe('idleTimeout', () => {
   test('a silent open stream is dropped (IDLE_TIMEOUT, status 200) and reconnected with Last-Event-ID', async () => {
@@ -15,8 +16,7 @@ describe('idleTimeout', () => {
       res.writeHead(200, EVENT_STREAM);
       res.write('id: 9\ndata: then silence\n\n');
     });
-    const source = new EventSource(server.url(), { idleTimeout: 5000, timers });
-    try {
+    await withSource(server, { idleTimeout: 5000, timers }, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => logged.messages.length === 1, 'the message');
       // the only pending timer is the idle one, re-armed by the last chunk
@@ -34,27 +34,20 @@ describe('idleTimeout', () => {
       reconnect.callback();
       await waitFor(() => server.requests.length === 2, 'the reconnection');
       assert.equal(server.requests[1]?.headers['last-event-id'], '9');
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('a server that never answers is timed out too (status null)', async () => {
     const timers = new FakeTimers();
     const server = await startServer(() => {});
-    const source = new EventSource(server.url(), { idleTimeout: 1000, reconnect: null, timers });
-    try {
+    await withSource(server, { idleTimeout: 1000, reconnect: null, timers }, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => server.requests.length === 1, 'the request');
       timers.fireNext();
       assert.deepEqual(logged.log, ['error:IDLE_TIMEOUT:CLOSED']);
       assert.equal(logged.errors[0]?.status, null);
       await server.requests[0]?.closed;
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('every chunk, a keep-alive comment included, re-arms the timer', async () => {
@@ -65,8 +58,7 @@ describe('idleTimeout', () => {
       res.write(':\n');
       write = (text) => res.write(text);
     });
-    const source = new EventSource(server.url(), { idleTimeout: 1000, timers });
-    try {
+    await withSource(server, { idleTimeout: 1000, timers }, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => write !== undefined && timers.scheduled.length >= 3, 'armed at request, response, chunk');
       for (let i = 0; i < 3; i++) {
@@ -76,10 +68,7 @@ describe('idleTimeout', () => {
         assert.equal(timers.pending.length, 1, 'the previous idle timer was cleared');
       }
       assert.deepEqual(logged.log, ['open:OPEN']);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('with real timers: keep-alives every 20 ms hold a 400 ms idle timeout off; silence trips it', async () => {

@@ -6,12 +6,12 @@ import { EventSource } from '../src/index.ts';
 import { logEvents } from './support/event-log.ts';
 import { respond, startServer } from './support/test-server.ts';
 import { waitFor } from './support/wait.ts';
+import { withSource } from './support/with-source.ts';
 
 describe('limits', () => {
   test('a line longer than maxLineLength: error LINE_TOO_LONG while OPEN, later events still arrive', async () => {
     const server = await startServer((_req, res) => respond(res, `data: ${'x'.repeat(100)}\n\ndata: small\n\n`));
-    const source = new EventSource(server.url(), { maxLineLength: 32, reconnect: null });
-    try {
+    await withSource(server, { maxLineLength: 32, reconnect: null }, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => source.readyState === EventSource.CLOSED, 'the end');
       assert.deepEqual(logged.log, [
@@ -22,18 +22,14 @@ describe('limits', () => {
       ]);
       assert.equal(logged.errors[0]?.status, 200);
       assert.equal(logged.errors[0]?.retryDelay, null);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   test('an event longer than maxEventLength: error EVENT_TOO_LONG, the event dropped', async () => {
     const server = await startServer((_req, res) =>
       respond(res, `${'data: 0123456789\n'.repeat(10)}\ndata: small\n\n`),
     );
-    const source = new EventSource(server.url(), { maxEventLength: 50, reconnect: null });
-    try {
+    await withSource(server, { maxEventLength: 50, reconnect: null }, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => source.readyState === EventSource.CLOSED, 'the end');
       assert.deepEqual(logged.log, [
@@ -42,9 +38,6 @@ describe('limits', () => {
         'message:small',
         'error:STREAM_ENDED:CLOSED',
       ]);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 });

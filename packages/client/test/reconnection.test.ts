@@ -2,30 +2,16 @@
 // reconnection time, Last-Event-ID, and close() at every point.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_RECONNECTION_TIME, EventSource, type EventSourceOptions } from '../src/index.ts';
+import { DEFAULT_RECONNECTION_TIME, EventSource } from '../src/index.ts';
 import { logEvents } from './support/event-log.ts';
 import { FakeTimers } from './support/fake-timers.ts';
 import { EVENT_STREAM, respond, startServer, type TestServer } from './support/test-server.ts';
 import { settle, waitFor } from './support/wait.ts';
+import { withSource } from './support/with-source.ts';
 
 /** A server that answers request `index` (0 for the first) with an event stream whose whole body is `body(index)`. */
 function streamServer(body: (index: number) => string): Promise<TestServer> {
   return startServer((_req, res, index) => respond(res, body(index)));
-}
-
-/** Opens an EventSource on `server`, runs `check`, then closes the source and the server, pass or fail. */
-async function withSource(
-  server: TestServer,
-  options: EventSourceOptions | undefined,
-  check: (source: EventSource) => Promise<void>,
-): Promise<void> {
-  const source = new EventSource(server.url(), options);
-  try {
-    await check(source);
-  } finally {
-    source.close();
-    await server.close();
-  }
 }
 
 describe('reconnection', () => {

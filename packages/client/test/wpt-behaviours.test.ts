@@ -10,6 +10,7 @@ import { FakeTimers } from './support/fake-timers.ts';
 import { data, streamOnce } from './support/stream-once.ts';
 import { EVENT_STREAM, respond, startServer } from './support/test-server.ts';
 import { settle, waitFor } from './support/wait.ts';
+import { withSource } from './support/with-source.ts';
 
 describe('failing the connection', () => {
   // Mirrors eventsource-constructor-non-same-origin.window.js: a URL that fetch can never load is a
@@ -37,8 +38,7 @@ describe('failing the connection', () => {
       res.writeHead(200, { 'content-type': 'text/x-bogus' });
       res.end('data: data\n\n');
     });
-    const source = new EventSource(server.url());
-    try {
+    await withSource(server, undefined, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => logged.errors.length > 0, 'the error event');
       await settle();
@@ -48,10 +48,7 @@ describe('failing the connection', () => {
       assert.equal(error.bubbles, false);
       assert.equal(error.cancelable, false);
       assert.equal(server.requests.length, 1);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   // Mirrors request-status-error.htm: these statuses (with an event-stream body where one is allowed)
@@ -62,8 +59,7 @@ describe('failing the connection', () => {
         res.writeHead(status, EVENT_STREAM);
         res.end(status === 204 || status === 205 ? '' : 'data: data\n\n');
       });
-      const source = new EventSource(server.url());
-      try {
+      await withSource(server, undefined, async (source) => {
         const states: number[] = [];
         const logged = logEvents(source);
         source.onerror = () => states.push(source.readyState);
@@ -71,10 +67,7 @@ describe('failing the connection', () => {
         await settle();
         assert.deepEqual(states, [EventSource.CLOSED]);
         assert.equal(logged.messages.length, 0);
-      } finally {
-        source.close();
-        await server.close();
-      }
+      });
     });
   }
 });
@@ -94,8 +87,7 @@ describe('reconnection sequences', () => {
         res.end();
       }
     });
-    const source = new EventSource(server.url());
-    try {
+    await withSource(server, undefined, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => source.readyState === EventSource.CLOSED, 'CLOSED');
       await settle();
@@ -109,10 +101,7 @@ describe('reconnection sequences', () => {
         'error:NO_CONTENT:CLOSED',
       ]);
       assert.equal(server.requests.length, 3);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   // Mirrors format-field-retry.htm: "02000" is ASCII digits, so 2000 ms (not octal 1024).
@@ -124,16 +113,12 @@ describe('reconnection sequences', () => {
     test(`retry: ${name}: the next connection waits 2000 ms`, async () => {
       const timers = new FakeTimers();
       const server = await startServer((_req, res) => respond(res, body));
-      const source = new EventSource(server.url(), { timers });
-      try {
+      await withSource(server, { timers }, async () => {
         await waitFor(() => timers.pending.length === 1, 'the reconnection timer');
         assert.deepEqual(timers.scheduled, [2000]);
         timers.fireNext();
         await waitFor(() => server.requests.length === 2, 'the second request');
-      } finally {
-        source.close();
-        await server.close();
-      }
+      });
     });
   }
 
@@ -144,8 +129,7 @@ describe('reconnection sequences', () => {
       const id = req.headers['last-event-id'];
       respond(res, id === undefined ? 'id: \u0000\u0000\nretry: 0\ndata: hello\n\n' : `data: ${id}\n\n`);
     });
-    const source = new EventSource(server.url());
-    try {
+    await withSource(server, undefined, async (source) => {
       const logged = logEvents(source);
       await waitFor(() => logged.messages.length >= 2, 'two messages');
       source.close();
@@ -157,10 +141,7 @@ describe('reconnection sequences', () => {
         ],
       );
       assert.equal(server.requests[1]?.headers['last-event-id'], undefined);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 });
 
@@ -179,8 +160,7 @@ describe('the interface', () => {
   // event): a plain open event, fired with readyState OPEN.
   test('open is a plain Event: readyState OPEN, no data, does not bubble, not cancelable', async () => {
     const server = await startServer((_req, res) => respond(res, 'data: data\n\n'));
-    const source = new EventSource(server.url());
-    try {
+    await withSource(server, undefined, async (source) => {
       const seen = await new Promise<{ event: Event; state: number }>((resolve) => {
         source.onopen = (event) => resolve({ event, state: source.readyState });
       });
@@ -188,10 +168,7 @@ describe('the interface', () => {
       assert.equal(Object.hasOwn(seen.event, 'data'), false);
       assert.equal(seen.event.bubbles, false);
       assert.equal(seen.event.cancelable, false);
-    } finally {
-      source.close();
-      await server.close();
-    }
+    });
   });
 
   // Mirrors eventsource-prototype.any.js: instances get what is added to EventSource.prototype.
