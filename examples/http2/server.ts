@@ -2,7 +2,7 @@
 // every EventSource holds one, so a seventh stream on a page waits forever. Over HTTP/2 all streams share
 // one connection: this page opens SENSOR_COUNT event streams at once and every one of them is live.
 // The compatibility API (`createSecureServer` with a (req, res) handler) works with `createSession` as is.
-import { createSecureServer, type Http2ServerResponse, type Http2Session } from 'node:http2';
+import { createSecureServer, type Http2Session } from 'node:http2';
 import { join } from 'node:path';
 import { type Channel, createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
@@ -70,7 +70,7 @@ export async function startHttp2Example(options: Http2ExampleOptions = {}): Prom
       return;
     }
     if (servePublicFile(req, res, pathname, files)) return;
-    sendText(res as Http2ServerResponse, 404, `Not found: ${pathname}. The page is at /.`);
+    sendText(res, 404, `Not found: ${pathname}. The page is at /.`);
   });
 
   // HTTP/2 sessions (one per browser connection) are tracked to cut them; HTTP/1.1 sockets are too.
