@@ -5,7 +5,7 @@
  */
 import type { Session } from '@tidings/server';
 import { canReceivePrivate, type Grants } from './authorization.js';
-import type { TopicSelector } from './topic-selector.js';
+import { anyTopicMatches, type TopicSelector } from './topic-selector.js';
 import type { Update } from './update.js';
 
 export interface Subscriber {
@@ -29,19 +29,14 @@ function isExact(selector: TopicSelector): boolean {
   return selector.kind === 'exact' || (selector.kind === 'template' && !selector.source.includes('{'));
 }
 
+/** [spec] 0.x "Subscription": private updates MUST NOT be dispatched to subscribers not authorized for them. */
+function mayReceive(subscriber: Subscriber, update: Update): boolean {
+  return !update.private || canReceivePrivate(subscriber.grants, update.topics);
+}
+
 /** True when `subscriber` should receive `update`: a topic is selected, and a private update is granted. */
 export function wants(subscriber: Subscriber, update: Update): boolean {
-  let selected = false;
-  outer: for (const selector of subscriber.selectors) {
-    for (const topic of update.topics) {
-      if (selector.matches(topic)) {
-        selected = true;
-        break outer;
-      }
-    }
-  }
-  // [spec] 0.x "Subscription": private updates MUST NOT be dispatched to subscribers not authorized for them.
-  return selected && (!update.private || canReceivePrivate(subscriber.grants, update.topics));
+  return anyTopicMatches(subscriber.selectors, update.topics) && mayReceive(subscriber, update);
 }
 
 export class SubscriberRegistry {
@@ -93,16 +88,17 @@ export class SubscriberRegistry {
   /** Calls `deliver` once for each subscriber that wants `update`. */
   dispatch(update: Update, deliver: (subscriber: Subscriber) => void): void {
     const stamp = ++this.#stamp;
-    const visit = (subscriber: Subscriber) => {
+    const visit = (subscriber: Subscriber, indexed: boolean) => {
       if (subscriber.mark === stamp) return;
       subscriber.mark = stamp;
-      if (wants(subscriber, update)) deliver(subscriber);
+      // Found under one of the topics: a selector equals it, so only a private update's grant is left to check.
+      if (indexed ? mayReceive(subscriber, update) : wants(subscriber, update)) deliver(subscriber);
     };
     for (const topic of update.topics) {
       const set = this.#byTopic.get(topic);
-      if (set !== undefined) for (const subscriber of set) visit(subscriber);
+      if (set !== undefined) for (const subscriber of set) visit(subscriber, true);
     }
-    for (const subscriber of this.#patterned) visit(subscriber);
+    for (const subscriber of this.#patterned) visit(subscriber, false);
   }
 
   /** Selector sources with how many subscribers use each, most used first. */
