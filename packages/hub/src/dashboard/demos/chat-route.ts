@@ -5,6 +5,7 @@
  */
 import type { Hub } from '../../create-hub.js';
 import { PublishError } from '../../errors.js';
+import { readFetchBody } from '../../http-fetch.js';
 import { DEMO_CHAT_MAX_BODY_BYTES } from '../../limits.js';
 import { DemoInputError, parseChatMessage } from './chat-message.js';
 import { DEMO_TOPICS } from './demo-topics.js';
@@ -19,25 +20,10 @@ const json = (status: number, value: unknown, headers: Record<string, string> = 
 
 /** Reads the body as text, refusing it past `maxBytes` without reading further. */
 async function readText(request: Request, maxBytes: number): Promise<string> {
-  const tooLarge = () => new DemoInputError('BODY_TOO_LARGE', 413, `the body is larger than ${maxBytes} bytes`);
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
+  const body = await readFetchBody(request, maxBytes);
+  if (body === null) throw new DemoInputError('BODY_TOO_LARGE', 413, `the body is larger than ${maxBytes} bytes`);
   try {
-    return strictUtf8.decode(Buffer.concat(chunks, total));
+    return strictUtf8.decode(body);
   } catch {
     // Shown to everyone in the room: refuse it rather than replace what was sent with U+FFFD.
     throw new DemoInputError('INVALID_JSON', 400, 'the body is not valid UTF-8 (JSON is UTF-8)');
