@@ -99,7 +99,7 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
       if (request.method !== 'GET') return text(405, 'use GET', { allow: 'GET' });
       if (name === 'stats.json') {
         const filter = topicFilterFor(hub, request.headers.get('authorization'));
-        const view = statsView(hub, sampler.samples.at(-1), filter, DASHBOARD_MAX_TOPICS, sampler.samples);
+        const view = statsView(hub, hub.stats(), sampler.samples.at(-1), filter, DASHBOARD_MAX_TOPICS, sampler.samples);
         return new Response(`${JSON.stringify(view)}\n`, {
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
         });

@@ -3,7 +3,7 @@
  * and delivery rates (per second, from the difference between two samples). The last samples are kept so
  * a page that opens draws the last minute at once instead of starting from an empty chart.
  */
-import type { Hub } from '../create-hub.js';
+import type { Hub, HubStats } from '../create-hub.js';
 
 export interface StatsSample {
   /** When it was taken, in milliseconds since the epoch. */
@@ -21,7 +21,7 @@ export class StatsSampler {
   readonly #hub: Hub;
   readonly #keep: number;
   readonly #samples: StatsSample[] = [];
-  readonly #listeners = new Set<(sample: StatsSample) => void>();
+  readonly #listeners = new Set<(sample: StatsSample, stats: HubStats) => void>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #previous: { time: number; published: number; delivered: number };
 
@@ -37,7 +37,7 @@ export class StatsSampler {
     return this.#samples;
   }
 
-  /** Takes a sample now (the timer calls this) and tells the listeners. */
+  /** Takes a sample now (the timer calls this) and tells the listeners, with the hub's stats it was taken from. */
   sample(): StatsSample {
     const stats = this.#hub.stats();
     const time = Date.now();
@@ -51,11 +51,11 @@ export class StatsSampler {
     this.#previous = { time, published: stats.updatesPublished, delivered: stats.eventsDelivered };
     this.#samples.push(sample);
     if (this.#samples.length > this.#keep) this.#samples.shift();
-    for (const listener of this.#listeners) listener(sample);
+    for (const listener of this.#listeners) listener(sample, stats);
     return sample;
   }
 
-  onSample(listener: (sample: StatsSample) => void): () => void {
+  onSample(listener: (sample: StatsSample, stats: HubStats) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }

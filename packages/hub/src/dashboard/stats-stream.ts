@@ -49,13 +49,19 @@ export function openStatsStream(
       start(controller) {
         control = controller;
         // [spec] `retry:` sets the page's reconnection time; the view with samples comes first.
-        const first = statsView(hub, sampler.samples.at(-1), filter, DASHBOARD_MAX_TOPICS, sampler.samples);
-        controller.enqueue(encodeEvent({ retry: DASHBOARD_RETRY_MS, event: 'stats', data: JSON.stringify(first) }));
-        stopSampling = sampler.onSample((sample) =>
-          send(
-            encodeEvent({ event: 'stats', data: JSON.stringify(statsView(hub, sample, filter, DASHBOARD_MAX_TOPICS)) }),
-          ),
+        const first = statsView(
+          hub,
+          hub.stats(),
+          sampler.samples.at(-1),
+          filter,
+          DASHBOARD_MAX_TOPICS,
+          sampler.samples,
         );
+        controller.enqueue(encodeEvent({ retry: DASHBOARD_RETRY_MS, event: 'stats', data: JSON.stringify(first) }));
+        stopSampling = sampler.onSample((sample, stats) => {
+          const view = statsView(hub, stats, sample, filter, DASHBOARD_MAX_TOPICS);
+          send(encodeEvent({ event: 'stats', data: JSON.stringify(view) }));
+        });
       },
       cancel: end,
     },

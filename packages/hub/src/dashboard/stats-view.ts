@@ -8,7 +8,7 @@
  * private updates and no tokens, so its selectors are shown to every viewer.
  */
 import { canPublish, grantsFromClaims } from '../authorization.js';
-import type { Hub } from '../create-hub.js';
+import type { Hub, HubStats } from '../create-hub.js';
 import { TokenError } from '../errors.js';
 import { verifyJwt } from '../jwt.js';
 import type { StatsSample } from './stats-sampler.js';
@@ -59,14 +59,15 @@ export interface StatsView {
   readonly samples?: readonly StatsSample[];
 }
 
+/** The view of `stats` (the hub's, taken once per sample and shared by every viewer) for one viewer. */
 export function statsView(
   hub: Hub,
+  stats: HubStats,
   latest: StatsSample | undefined,
   filter: TopicFilter,
   maxTopics: number,
   samples?: readonly StatsSample[],
 ): StatsView {
-  const stats = hub.stats();
   const time = Date.now();
   const visible = stats.topics.filter((topic) => filter(topic.selector));
   const topics = visible.slice(0, maxTopics);
