@@ -25,6 +25,12 @@ function cookie(header: string | undefined, name: string): string | undefined {
   return undefined;
 }
 
+/** The token of an `Authorization` header value of the form `Bearer <token>`, or null for any other form. */
+export function bearerToken(authorization: string): string | null {
+  // [spec] RFC 9110 11.1: the scheme name is case-insensitive.
+  return /^bearer +(\S+)\s*$/i.exec(authorization)?.[1] ?? null;
+}
+
 /**
  * The token of `request`, null when there is none, or 'malformed' when an Authorization header is present
  * but is not `Bearer <token>`.
@@ -32,9 +38,8 @@ function cookie(header: string | undefined, name: string): string | undefined {
 export function readRequestToken(request: HubRequest, allowQuery: boolean): RequestToken | null | 'malformed' {
   const authorization = request.header('authorization');
   if (authorization !== undefined) {
-    // [spec] RFC 9110 11.1: the scheme name is case-insensitive.
-    const match = /^bearer +(\S+)\s*$/i.exec(authorization);
-    return match ? { token: match[1]!, source: 'header' } : 'malformed';
+    const token = bearerToken(authorization);
+    return token === null ? 'malformed' : { token, source: 'header' };
   }
   // [spec] 0.x "Authorization": without a header, the query parameter is used and the cookie ignored.
   if (allowQuery) {

@@ -11,6 +11,7 @@ import { canPublish, grantsFromClaims } from '../authorization.js';
 import type { Hub, HubStats } from '../create-hub.js';
 import { TokenError } from '../errors.js';
 import { verifyJwt } from '../jwt.js';
+import { bearerToken } from '../request-token.js';
 import type { StatsSample } from './stats-sampler.js';
 
 /** Decides which selector names a viewer may see. */
@@ -23,10 +24,10 @@ const ALL: TopicFilter = () => true;
 export function topicFilterFor(hub: Hub, authorization: string | null): TopicFilter {
   const { publisherKey, subscriberKey, publicUrl } = hub.options;
   if (publisherKey === null && subscriberKey === null) return ALL;
-  const match = authorization === null ? null : /^bearer +(\S+)\s*$/i.exec(authorization);
-  if (match === null || publisherKey === null) return NONE;
+  const token = authorization === null ? null : bearerToken(authorization);
+  if (token === null || publisherKey === null) return NONE;
   try {
-    const grants = grantsFromClaims(verifyJwt(match[1]!, publisherKey), publicUrl);
+    const grants = grantsFromClaims(verifyJwt(token, publisherKey), publicUrl);
     return (selector) => canPublish(grants, [selector]);
   } catch (error) {
     if (error instanceof TokenError) return NONE;
