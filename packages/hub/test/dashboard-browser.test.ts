@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../../../test-support/browser.ts';
-import { startDashboardHub } from './dashboard-support.ts';
+import { openPage, startDashboardHub } from './dashboard-support.ts';
 import { KEY, type RunningHub, startHub } from './support/hub-process.ts';
 import { subscribe, token, url } from './support/sse.ts';
 
@@ -24,21 +24,8 @@ after(async () => {
   assert.equal(await hub.stop(), 0);
 });
 
-/** Opens `target`, recording page errors and any request that leaves the hub's origin. */
-async function open(target: string, origin: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('request', (request) => {
-    if (!request.url().startsWith(`${origin}/`)) problems.push(`request elsewhere: ${request.url()}`);
-  });
-  await page.goto(target);
-  await page.waitForSelector('#stats-state[data-state="open"]');
-  return { page, problems };
-}
+/** Opens `target` (a dashboard page) and waits for its stats stream; records errors and requests elsewhere. */
+const open = (target: string, origin: string) => openPage(browser, target, origin, '#stats-state[data-state="open"]');
 
 async function subscribeLive(page: Page, selector: string) {
   await page.fill('#live-form input[name="topic"]', selector);

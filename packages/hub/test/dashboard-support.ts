@@ -9,6 +9,7 @@ import {
   type HubOptions,
   mountDashboard,
 } from '@tidings/hub';
+import type { Browser, Page } from 'playwright-core';
 
 export interface DashboardHub {
   /** http://127.0.0.1:PORT */
@@ -51,4 +52,28 @@ export async function until(predicate: () => boolean | Promise<boolean>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Opens `target` in a new page of `browser` and waits for `readySelector`, recording page errors, console
+ * errors and any request that leaves `origin` (pages must load everything from the hub).
+ */
+export async function openPage(
+  browser: Browser,
+  target: string,
+  origin: string,
+  readySelector: string,
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`${origin}/`)) problems.push(`request elsewhere: ${request.url()}`);
+  });
+  await page.goto(target);
+  await page.waitForSelector(readySelector);
+  return { page, problems };
 }

@@ -3,9 +3,9 @@
 // published by the hub itself. Also: a hub without --anonymous says why its demos stay empty.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../../test-support/browser.ts';
-import { startDashboardHub } from './dashboard-support.ts';
+import { openPage, startDashboardHub } from './dashboard-support.ts';
 import { KEY, type RunningHub, startHub } from './support/hub-process.ts';
 
 let hub: RunningHub;
@@ -21,20 +21,7 @@ after(async () => {
 });
 
 /** Opens a demo page and waits for its EventSource to open; records errors and requests elsewhere. */
-async function openDemo(name: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('request', (request) => {
-    if (!request.url().startsWith(`${hub.url}/`)) problems.push(`request elsewhere: ${request.url()}`);
-  });
-  await page.goto(`${hub.url}/demo/${name}`);
-  await page.waitForSelector('#state[data-state="open"]');
-  return { page, problems };
-}
+const openDemo = (name: string) => openPage(browser, `${hub.url}/demo/${name}`, hub.url, '#state[data-state="open"]');
 
 test('ticker: a row and a growing chart per symbol from price events', async () => {
   const { page, problems } = await openDemo('ticker');
