@@ -22,7 +22,7 @@ import {
 import { clientBundlePath, createClientBundleLoader } from './client-bundle.js';
 import { answerChatPost, CHAT_MESSAGES_PATH } from './demos/chat-route.js';
 import { type DemoIntervals, startDemoPublishers } from './demos/demo-publishers.js';
-import { fileResponse, loadStaticFiles, PAGE_SECURITY_HEADERS, type StaticFile } from './static-files.js';
+import { fileResponse, loadStaticFiles, type StaticFile } from './static-files.js';
 import { StatsSampler } from './stats-sampler.js';
 import { openStatsStream } from './stats-stream.js';
 import { statsView, topicFilterFor } from './stats-view.js';
@@ -117,9 +117,7 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
           503,
           'the @tidings/client browser bundle is not built yet: run "npm run build" at the repository root',
         );
-      return new Response(request.method === 'HEAD' ? null : bytes, {
-        headers: { ...PAGE_SECURITY_HEADERS, 'content-type': 'text/javascript; charset=utf-8' },
-      });
+      return fileResponse({ body: bytes, contentType: 'text/javascript; charset=utf-8' }, request.method);
     }
     return serveFile(files.get(`dashboard/${name}`), request.method);
   }
