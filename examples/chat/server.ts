@@ -41,8 +41,8 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatApp> {
   const retry = options.retryMs ?? DEFAULT_RETRY_MS;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
-  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
-  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
+  // The channel gives each event an id (a random UUID, so an id from before a restart is unknown to the new
+  // server rather than mistaken for one of its events); the browser sends the last one back as Last-Event-ID.
 
   async function postMessage(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Requiring JSON also keeps other sites from posting with a plain HTML form: a cross-origin
@@ -53,7 +53,9 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatApp> {
     }
     try {
       const message = parseChatMessage(await readBody(req, MAX_BODY_BYTES));
-      const id = channel.broadcast(JSON.stringify(message), { event: 'chat' });
+      // Resolves once the message is stored in the channel's history (and, with the default memory log,
+      // has been written to every open page), so the 201 means it was sent.
+      const id = await channel.broadcastJson(message, { event: 'chat' });
       sendJson(res, 201, { id });
     } catch (error) {
       if (error instanceof ChatInputError || error instanceof BodyTooLargeError || error instanceof BodyNotUtf8Error) {

@@ -17,7 +17,7 @@ export const DEFAULT_INTERVAL_MS = 1000;
 
 /** port, intervalMs (between ticks; null: only on `tick()`) and retryMs. */
 export type ClockOptions = ExampleOptions;
-/** `tick()` broadcasts the time now and returns the event's id. */
+/** `tick()` broadcasts the time now and resolves the event's id. */
 export type ClockApp = TickingExample<string>;
 
 export async function startClock(options: ClockOptions = {}): Promise<ClockApp> {
@@ -25,9 +25,9 @@ export async function startClock(options: ClockOptions = {}): Promise<ClockApp> 
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
 
-  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
-  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
-  const tick = (): string => channel.broadcast(new Date().toISOString(), { event: 'time' });
+  // The channel gives each event an id (a random UUID, so an id from before a restart is unknown to the new
+  // server rather than mistaken for one of its events); the browser sends the last one back as Last-Event-ID.
+  const tick = (): Promise<string> => channel.broadcast(new Date().toISOString(), { event: 'time' });
 
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');

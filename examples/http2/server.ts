@@ -10,6 +10,7 @@ import { HOST, listen } from '../shared/listen.ts';
 import { type ExampleOptions, resolveOptions } from '../shared/options.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
 import type { RunningExample } from '../shared/run-main.ts';
+import { publishEvery } from '../shared/ticking-example.ts';
 import { makeSelfSignedCertificate } from './self-signed.ts';
 
 /** Port when PORT is not set. */
@@ -24,8 +25,8 @@ export type Http2ExampleOptions = ExampleOptions;
 
 export interface Http2Example extends RunningExample {
   readonly port: number;
-  /** Publishes one reading per sensor now; returns the ids, index i for sensor i + 1. */
-  tick(): string[];
+  /** Publishes one reading per sensor now; resolves the ids, index i for sensor i + 1. */
+  tick(): Promise<string[]>;
   /** Cuts every connection while the server keeps running (what a restarting proxy does). */
   cutStreams(): void;
 }
@@ -37,16 +38,18 @@ export async function startHttp2Example(options: Http2ExampleOptions = {}): Prom
   const { intervalMs, retry } = settings;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
 
-  // One channel (and so one history, and ids of its own) per sensor.
+  // One channel (and so one history, and ids of its own: random UUIDs) per sensor.
   const sensors: { channel: Channel; readings: number; value: number }[] = [];
   for (let i = 0; i < SENSOR_COUNT; i++) sensors.push({ channel: createChannel(), readings: 0, value: 20 + i });
-  const tick = (): string[] =>
-    sensors.map((sensor, index) => {
-      // A slow drift with a small wobble: a plausible temperature, different for each sensor.
-      sensor.value = Math.round((sensor.value + Math.sin(sensor.readings++ + index) * 0.3) * 100) / 100;
-      const reading = { sensor: index + 1, celsius: sensor.value, time: new Date().toISOString() };
-      return sensor.channel.broadcast(JSON.stringify(reading), { event: 'reading' });
-    });
+  const tick = (): Promise<string[]> =>
+    Promise.all(
+      sensors.map((sensor, index) => {
+        // A slow drift with a small wobble: a plausible temperature, different for each sensor.
+        sensor.value = Math.round((sensor.value + Math.sin(sensor.readings++ + index) * 0.3) * 100) / 100;
+        const reading = { sensor: index + 1, celsius: sensor.value, time: new Date().toISOString() };
+        return sensor.channel.broadcastJson(reading, { event: 'reading' });
+      }),
+    );
 
   const { cert, key } = makeSelfSignedCertificate();
   // allowHTTP1 lets tools without HTTP/2 (curl --http1.1, old clients) use the example too.
@@ -90,7 +93,7 @@ export async function startHttp2Example(options: Http2ExampleOptions = {}): Prom
   };
 
   const port = await listen(server, settings.port);
-  const timer = intervalMs === null ? undefined : setInterval(tick, intervalMs);
+  const timer = publishEvery(intervalMs, tick);
   return {
     port,
     url: `https://${HOST}:${port}/`,

@@ -25,7 +25,7 @@ export interface MonitorOptions extends ExampleOptions {
   processIntervalMs?: number | null;
 }
 
-/** `tick()` publishes one round of figures now (requests, uptime, load, processes) and returns their ids. */
+/** `tick()` publishes one round of figures now (requests, uptime, load, processes) and resolves their ids. */
 export type MonitorApp = TickingExample<string[]>;
 
 export async function startMonitor(options: MonitorOptions = {}): Promise<MonitorApp> {
@@ -38,13 +38,17 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Monito
   const startedAt = Date.now();
   let requests = 0;
 
-  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
-  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
-  const publish = (event: string, value: unknown): string => channel.broadcast(JSON.stringify(value), { event });
+  // The channel gives each event an id (a random UUID, so an id from before a restart is unknown to the new
+  // server rather than mistaken for one of its events); the browser sends the last one back as Last-Event-ID.
+  const publish = (event: string, value: unknown): Promise<string> => channel.broadcastJson(value, { event });
 
-  // The seed's live "connections" figure: the channel says when a session comes or goes.
-  channel.on('session-registered', ({ count }) => publish('connections', count));
-  channel.on('session-deregistered', ({ count }) => publish('connections', count));
+  // The seed's live "connections" figure: the channel says when a session comes or goes. Nobody waits for
+  // these ids, so a refusal is logged here rather than left as an unhandled rejection.
+  const publishConnections = (count: number) => {
+    publish('connections', count).catch((error: unknown) => console.error('connections not published:', error));
+  };
+  channel.on('session-registered', ({ count }) => publishConnections(count));
+  channel.on('session-deregistered', ({ count }) => publishConnections(count));
 
   const sampler = new ProcessSampler();
   let processes: ProcessList = { source: 'none', processes: [] };
@@ -55,12 +59,14 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Monito
   const processTimer =
     processIntervalMs === null ? undefined : setInterval(() => void sampleProcesses(), processIntervalMs);
 
-  const tick = (): string[] => [
-    publish('requests', requests),
-    publish('uptime', Math.round((Date.now() - startedAt) / 1000)),
-    publish('load', loadavg()),
-    publish('processes', processes),
-  ];
+  // All four are broadcast now, in this order (the log orders them as they are appended).
+  const tick = (): Promise<string[]> =>
+    Promise.all([
+      publish('requests', requests),
+      publish('uptime', Math.round((Date.now() - startedAt) / 1000)),
+      publish('load', loadavg()),
+      publish('processes', processes),
+    ]);
 
   const server = createServer((req, res) => {
     requests++;

@@ -17,7 +17,7 @@ export const DEFAULT_INTERVAL_MS = 4000;
 
 /** port, intervalMs (between headlines; null: only on `tick()`) and retryMs. */
 export type NewsOptions = ExampleOptions;
-/** `tick()` publishes the next headline now and returns its id. */
+/** `tick()` publishes the next headline now and resolves its id. */
 export type NewsApp = TickingExample<string>;
 
 export async function startNews(options: NewsOptions = {}): Promise<NewsApp> {
@@ -25,10 +25,10 @@ export async function startNews(options: NewsOptions = {}): Promise<NewsApp> {
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
 
-  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
-  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
+  // The channel gives each event an id (a random UUID, so an id from before a restart is unknown to the new
+  // server rather than mistaken for one of its events); the browser sends the last one back as Last-Event-ID.
   let published = 0;
-  const tick = (): string => channel.broadcast(JSON.stringify(headline(published++)), { event: 'news' });
+  const tick = (): Promise<string> => channel.broadcastJson(headline(published++), { event: 'news' });
 
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');

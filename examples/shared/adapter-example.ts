@@ -12,7 +12,7 @@ export const DEFAULT_INTERVAL_MS = 1000;
 
 /** port, intervalMs (between ticks; null: only on `tick()`) and retryMs. */
 export type AdapterExampleOptions = ExampleOptions;
-/** `tick()` broadcasts the next tick now and returns its id. */
+/** `tick()` broadcasts the next tick now and resolves its id. */
 export type AdapterExample = TickingExample<string>;
 
 const PAGE_DIR = join(import.meta.dirname, 'adapter-page');
@@ -28,13 +28,13 @@ export function adapterPageFiles(framework: string): ReadonlyMap<string, PublicF
   return files;
 }
 
-/** A `tick()` that broadcasts the next count and the time as a `tick` event on `channel` and returns its id. */
-export function countingTicks(channel: Channel): () => string {
-  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
-  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
+/** A `tick()` that broadcasts the next count and the time as a `tick` event on `channel` and resolves its id. */
+export function countingTicks(channel: Channel): () => Promise<string> {
+  // The channel gives each event an id (a random UUID, so an id from before a restart is unknown to the new
+  // server rather than mistaken for one of its events); the browser sends the last one back as Last-Event-ID.
   let count = 0;
   return () => {
     count++;
-    return channel.broadcast(JSON.stringify({ count, time: new Date().toISOString() }), { event: 'tick' });
+    return channel.broadcastJson({ count, time: new Date().toISOString() }, { event: 'tick' });
   };
 }

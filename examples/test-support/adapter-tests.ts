@@ -8,7 +8,7 @@ import { readStreamText, spawnExample } from './spawn-example.ts';
 import { useBrowser } from './use-browser.ts';
 
 interface AdapterExample extends ReplayableExample {
-  tick(): string;
+  tick(): Promise<string>;
 }
 
 type Start = (options: { port: number; intervalMs: number | null; retryMs?: number }) => Promise<AdapterExample>;
@@ -39,7 +39,7 @@ export function adapterExampleTests(name: string, title: string, start: Start): 
       start,
       streamPath: '/events',
       what: name,
-      publish: (app) => [app.tick()],
+      publish: async (app) => [await app.tick()],
       afterReplay: async (page) => {
         assert.equal(await page.textContent('#count'), '6', 'the counter shows the last of the 6 ticks');
       },

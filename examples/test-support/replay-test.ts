@@ -20,8 +20,10 @@ export interface ReplayCase<App extends ReplayableExample> {
   readonly what: string;
   /** Selector of the shown events (newest first, each with a data-id); default `#log li`. */
   readonly selector?: string;
-  /** Publishes one update and returns its id(s). */
-  publish(app: App): string[];
+  /** Publishes one update and resolves its id(s). */
+  publish(app: App): Promise<string[]>;
+  /** The page also shows events that `publish` did not return (see assertShownOnce); default false. */
+  readonly others?: boolean;
   /** Further checks on the page once the replay is done. */
   afterReplay?(page: Page, app: App): Promise<void>;
 }
@@ -43,6 +45,7 @@ export async function checkReplayAfterCut<App extends ReplayableExample>(
       requests,
       what: replay.what,
       selector,
+      others: replay.others ?? false,
       publish: () => replay.publish(app),
       cut: () => app.cutStreams(),
       // Newest at the top: reversed, the list is in arrival order.

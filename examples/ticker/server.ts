@@ -24,7 +24,7 @@ export interface TickerOptions extends ExampleOptions {
 }
 
 export interface TickerApp extends TickingExample<string[]> {
-  /** The symbols quoted, in the order each round publishes them (`tick()` returns one id per symbol). */
+  /** The symbols quoted, in the order each round publishes them (`tick()` resolves one id per symbol). */
   readonly symbols: readonly string[];
 }
 
@@ -37,11 +37,11 @@ export async function startTicker(options: TickerOptions = {}): Promise<TickerAp
   const walk = new PriceWalk(options.seed ?? DEFAULT_SEED);
   const channel = createChannel();
 
-  // The channel gives each event an id (`<epoch>-<n>`, the epoch new on every start, so ids from before a
-  // restart are recognised as unknown); the browser sends the last one back as Last-Event-ID.
-  const tick = (): string[] => {
+  // The channel gives each event an id (a random UUID, so an id from before a restart is unknown to the new
+  // server rather than mistaken for one of its events); the browser sends the last one back as Last-Event-ID.
+  const tick = (): Promise<string[]> => {
     const time = new Date().toISOString();
-    return walk.step().map((quote) => channel.broadcast(JSON.stringify({ ...quote, time }), { event: 'price' }));
+    return Promise.all(walk.step().map((quote) => channel.broadcastJson({ ...quote, time }, { event: 'price' })));
   };
 
   const server = createServer((req, res) => {

@@ -1,6 +1,6 @@
 // The chat page: reads messages from /events (named `chat` events, JSON) and sends with fetch POST /messages.
 // The server checks every message and answers 400 with a message saying what is wrong; the page shows it.
-import { showResets, showState, timeOfDay } from './sse-page.js';
+import { showGaps, showState, timeOfDay } from './sse-page.js';
 
 /** The page keeps the latest messages only. */
 const MAX_MESSAGES = 200;
@@ -9,7 +9,7 @@ const NAME_KEY = 'tidings-chat-name';
 const source = new EventSource('/events');
 showState(source, document.getElementById('state'));
 const list = document.getElementById('messages');
-showResets(source, list, 'bottom');
+showGaps(source, list, 'bottom');
 const form = document.getElementById('send');
 const nameInput = document.getElementById('name');
 const textInput = document.getElementById('text');

@@ -1,5 +1,5 @@
 // The clock page: one EventSource on /events; each `time` event carries the server's time as an ISO string.
-import { logEvent, showResets, showState } from './sse-page.js';
+import { logEvent, showGaps, showState } from './sse-page.js';
 
 const source = new EventSource('/events');
 showState(source, document.getElementById('state'));
@@ -7,7 +7,7 @@ showState(source, document.getElementById('state'));
 const timeOutput = document.getElementById('time');
 const offsetOutput = document.getElementById('offset');
 const log = document.getElementById('log');
-showResets(source, log);
+showGaps(source, log);
 
 source.addEventListener('time', (event) => {
   const serverTime = new Date(event.data);

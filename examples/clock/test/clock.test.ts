@@ -31,10 +31,10 @@ test('after the server cuts the stream the page reconnects and shows every misse
     start: startClock,
     streamPath: '/events',
     what: 'clock',
-    publish: (app) => [app.tick()],
+    publish: async (app) => [await app.tick()],
   }));
 
-test('after a server restart the page is told that the ticks it missed are gone, then carries on', async () => {
+test('after a server restart the page is told its place is gone, gets what the new server kept, then carries on', async () => {
   const first = await startClock({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
   const page = await browser().newPage();
   const errors = failOnPageErrors(page);
@@ -42,19 +42,23 @@ test('after a server restart the page is told that the ticks it missed are gone,
   try {
     await page.goto(first.url);
     await waitForState(page, 'open');
-    const before = [first.tick(), first.tick()];
+    const before = [await first.tick(), await first.tick()];
     await waitForIds(page, '#log li', before);
     await first.close();
     // The same port again, as a restarted server would have: the page reconnects to a server whose
     // history has never seen its Last-Event-ID.
     second = await startClock({ port: first.port, intervalMs: null, retryMs: TEST_RETRY_MS });
+    // Most likely published before the page is back: the new server answers the unknown Last-Event-ID with
+    // `tidings-replay` saying `earliest` and replays from its oldest kept event, so this tick is not skipped
+    // (had the page come back first, it would get the tick live, after the notice all the same).
+    const kept = await second.tick();
     await page.waitForSelector('#log li.gap', { timeout: 15_000 });
     await waitForState(page, 'open');
-    const after = [second.tick()];
+    const after = [kept, await second.tick()];
     await waitForIds(page, '#log li', after);
-    // Newest first: the new tick, then the gap notice, then the ticks from before the restart.
+    // Newest first: the new server's ticks, then the gap notice, then the ticks from before the restart.
     const items = await page.$$eval('#log li', (lis) => lis.map((li) => (li as HTMLElement).dataset.id ?? 'gap'));
-    assert.deepEqual(items, [...after, 'gap', ...[...before].reverse()]);
+    assert.deepEqual(items, [...[...after].reverse(), 'gap', ...[...before].reverse()]);
     assert.deepEqual(errors, []);
   } finally {
     await page.close();

@@ -1,5 +1,5 @@
 // The HTTP/2 page: one EventSource per sensor, all at once; each panel shows its stream's state and readings.
-import { logEvent, showResets, showState } from './sse-page.js';
+import { logEvent, showGaps, showState } from './sse-page.js';
 
 const [navigation] = performance.getEntriesByType('navigation');
 document.getElementById('protocol').textContent = navigation?.nextHopProtocol || 'unknown';
@@ -27,7 +27,7 @@ for (let number = 1; number <= count; number++) {
   const view = panel(number);
   const source = new EventSource(`/sensors/${number}/events`);
   showState(source, view.state);
-  showResets(source, view.log);
+  showGaps(source, view.log);
   source.addEventListener('reading', (event) => {
     const reading = JSON.parse(event.data);
     view.celsius.textContent = `${reading.celsius.toFixed(2)} °C`;

@@ -1,11 +1,11 @@
 // The monitor page: one EventSource on /stats, one listener per named event (as in the seed article).
 // Every event's data is JSON.
-import { logEvent, showResets, showState } from './sse-page.js';
+import { logEvent, showGaps, showState } from './sse-page.js';
 
 const source = new EventSource('/stats');
 showState(source, document.getElementById('state'));
 const log = document.getElementById('log');
-showResets(source, log);
+showGaps(source, log);
 
 /** Registers a listener for a named event that parses the JSON data and logs the event. */
 function on(name, show) {

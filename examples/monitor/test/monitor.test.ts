@@ -49,6 +49,8 @@ test('after a cut the page reconnects with Last-Event-ID and shows every missed 
     start: (options) => startMonitor({ ...options, processIntervalMs: null }),
     streamPath: '/stats',
     what: 'monitor',
+    // The page also shows `connections` events, sent by the channel's listeners rather than by tick().
+    others: true,
     publish: (app) => app.tick(),
     afterReplay: async (page) => {
       // While the page was away the server also published `connections: 0`; it was replayed like the rest.

@@ -1,6 +1,6 @@
 // The news page: each `news` event (JSON) becomes a list item at the top, stamped with the time it arrived.
 // Replayed headlines after a reconnect arrive in order too, so the newest still ends up at the top.
-import { showResets, showState, timeOfDay } from './sse-page.js';
+import { showGaps, showState, timeOfDay } from './sse-page.js';
 
 /** The page keeps the newest headlines only. */
 const MAX_HEADLINES = 100;
@@ -8,7 +8,7 @@ const MAX_HEADLINES = 100;
 const source = new EventSource('/news');
 showState(source, document.getElementById('state'));
 const list = document.getElementById('headlines');
-showResets(source, list);
+showGaps(source, list);
 
 source.addEventListener('news', (event) => {
   const news = JSON.parse(event.data);

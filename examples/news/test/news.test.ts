@@ -17,7 +17,7 @@ test('headlines appear newest at the top, each with the time it arrived', async 
     await page.goto(app.url);
     await waitForState(page, 'open');
     assert.equal(await page.isVisible('#empty'), true, 'says it waits for the first headline');
-    const ids = [app.tick(), app.tick(), app.tick()];
+    const ids = [await app.tick(), await app.tick(), await app.tick()];
     await page.waitForFunction(() => document.querySelectorAll('#headlines li').length === 3);
     assert.deepEqual(await readIds(page, '#headlines li'), [...ids].reverse(), 'newest first');
     const items = await page.$$eval('#headlines li', (lis) =>
@@ -47,7 +47,7 @@ test('after a cut the page reconnects with Last-Event-ID and shows every missed 
     streamPath: '/news',
     what: 'news',
     selector: '#headlines li',
-    publish: (app) => [app.tick()],
+    publish: async (app) => [await app.tick()],
   }));
 
 test('the headlines vary from one to the next and use the known sections', () => {

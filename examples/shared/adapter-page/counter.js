@@ -1,11 +1,11 @@
 // The page of the framework adapter examples (Express, Fastify, Hono): one EventSource on /events whose
 // `tick` events carry `{"count":12,"time":"…"}`. The server code differs per framework; the page does not.
-import { logEvent, showResets, showState, timeOfDay } from './sse-page.js';
+import { logEvent, showGaps, showState, timeOfDay } from './sse-page.js';
 
 const source = new EventSource('/events');
 showState(source, document.getElementById('state'));
 const log = document.getElementById('log');
-showResets(source, log);
+showGaps(source, log);
 
 source.addEventListener('tick', (event) => {
   const tick = JSON.parse(event.data);

@@ -47,21 +47,45 @@ export function logEvent(list, event, text = event.data) {
 }
 
 /**
- * The event @tidings/server sends when the Last-Event-ID a page reconnected with is no longer in the
- * channel's history (the server restarted, or the page was away longer than the history lasts).
+ * The event @tidings/server sends first to a page that reconnected with a Last-Event-ID, before the events
+ * it missed: data `{"lastEventId":"<anchor>","requested":"<the id the page sent>"}`. The anchor is the id
+ * the replay continues after, or `earliest` when the server no longer knows the page's id (it restarted,
+ * or the page was away longer than the history lasts): the replay then starts at the oldest event the
+ * server still has, and whatever was sent between the page's id and that event is gone. The event has no
+ * id, so it does not change the Last-Event-ID the browser sends next time.
  */
-export const RESET_EVENT = 'tidings-reset';
+export const REPLAY_EVENT = 'tidings-replay';
+
+/** The anchor of a replay that lost the page's place (and the id that asks for the whole history). */
+export const EARLIEST = 'earliest';
 
 /**
- * Marks the gap in `list` when the server says the events the page missed are gone, so a reader knows
- * the list is not complete there. `where` is 'top' for newest-first lists, 'bottom' for oldest-first.
+ * Calls `onLost(replay)` when the server says it lost the page's place: the events that follow are the
+ * oldest it still has, not the ones right after what the page shows. A page that asked for the whole
+ * history itself (`requested` is `earliest`) lost nothing.
  */
-export function showResets(source, list, where = 'top') {
-  source.addEventListener(RESET_EVENT, () => {
+export function onPlaceLost(source, onLost) {
+  source.addEventListener(REPLAY_EVENT, (event) => {
+    let replay;
+    try {
+      replay = JSON.parse(event.data);
+    } catch {
+      return; // Not the server's event: nothing to act on.
+    }
+    if (replay?.lastEventId === EARLIEST && replay.requested !== EARLIEST) onLost(replay);
+  });
+}
+
+/**
+ * Marks the gap in `list` when the server lost the page's place, so a reader knows the list is not
+ * complete there. `where` is 'top' for newest-first lists, 'bottom' for oldest-first.
+ */
+export function showGaps(source, list, where = 'top') {
+  onPlaceLost(source, () => {
     const item = document.createElement('li');
     item.className = 'gap';
-    item.dataset.event = RESET_EVENT;
-    item.textContent = `${timeOfDay()} — events sent while this page was away are no longer available (the server restarted, or they expired)`;
+    item.dataset.event = REPLAY_EVENT;
+    item.textContent = `${timeOfDay()} — some events sent while this page was away may be missing (the server restarted, or they expired); what follows starts at the oldest event the server still has`;
     if (where === 'top') list.prepend(item);
     else list.append(item);
   });

@@ -1,6 +1,6 @@
 // The ticker page: `price` events with JSON data update one table row per symbol and its chart, an inline
 // SVG line of the last prices (no chart library, nothing loaded from elsewhere).
-import { logEvent, showResets, showState, timeOfDay } from './sse-page.js';
+import { logEvent, onPlaceLost, showGaps, showState, timeOfDay } from './sse-page.js';
 
 /** How many prices each chart shows. */
 const CHART_POINTS = 60;
@@ -11,7 +11,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const source = new EventSource('/prices');
 showState(source, document.getElementById('state'));
 const log = document.getElementById('log');
-showResets(source, log);
+showGaps(source, log);
 const rows = new Map();
 
 function rowFor(symbol) {
@@ -56,6 +56,16 @@ function drawChart(row) {
   line.setAttribute('points', points.join(' '));
   line.dataset.count = String(prices.length);
 }
+
+// A chart draws consecutive prices. When the server lost this page's place (after a restart its walk starts
+// over), the replay brings the oldest prices it still has: each chart starts again from those rather than
+// joining two runs into one line.
+onPlaceLost(source, () => {
+  for (const row of rows.values()) {
+    row.prices = [];
+    drawChart(row);
+  }
+});
 
 source.addEventListener('price', (event) => {
   const quote = JSON.parse(event.data);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { failOnPageErrors, TEST_RETRY_MS, waitForState } from '../../test-support/e2e.ts';
+import { failOnPageErrors, TEST_RETRY_MS, waitForIds, waitForState } from '../../test-support/e2e.ts';
 import { checkReplayAfterCut } from '../../test-support/replay-test.ts';
 import { readStreamText, spawnExample } from '../../test-support/spawn-example.ts';
 import { useBrowser } from '../../test-support/use-browser.ts';
@@ -62,6 +62,41 @@ test('after a cut the page reconnects with Last-Event-ID and charts every missed
       );
     },
   }));
+
+test('after a server restart the page marks the gap and its charts start again from what the new server kept', async () => {
+  const first = await startTicker({ port: 0, intervalMs: null, retryMs: TEST_RETRY_MS });
+  const page = await browser().newPage();
+  const errors = failOnPageErrors(page);
+  let second: Awaited<ReturnType<typeof startTicker>> | undefined;
+  const chartCounts = () =>
+    page.$$eval('svg.chart polyline', (lines) => lines.map((line) => (line as SVGPolylineElement).dataset.count));
+  try {
+    await page.goto(first.url);
+    await waitForState(page, 'open');
+    await waitForIds(page, '#log li', [...(await first.tick()), ...(await first.tick())]);
+    assert.deepEqual(
+      await chartCounts(),
+      SYMBOLS.map(() => '2'),
+    );
+    await first.close();
+    // The same port, a new walk from the opening prices, a history that never saw the page's Last-Event-ID.
+    second = await startTicker({ port: first.port, intervalMs: null, retryMs: TEST_RETRY_MS });
+    const kept = await second.tick();
+    await page.waitForSelector('#log li.gap', { timeout: 15_000 });
+    await waitForState(page, 'open');
+    await waitForIds(page, '#log li', [...kept, ...(await second.tick())]);
+    // Not 4: the two prices from before the restart belong to another run and were dropped from the charts.
+    assert.deepEqual(
+      await chartCounts(),
+      SYMBOLS.map(() => '2'),
+    );
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await first.close();
+    await second?.close();
+  }
+});
 
 test('the price walk is repeatable for a seed, moves at most 1 % a step and stays positive', () => {
   const a = new PriceWalk(7);

@@ -1,33 +1,68 @@
 import { encodeEvent } from '@tidings/protocol';
-import { History } from './history.js';
-import { DEFAULT_HISTORY_MAX_AGE_MS, DEFAULT_HISTORY_SIZE, REPLAY_BATCH_BYTES } from './limits.js';
+import { encodeEntry } from './entry-encoding.js';
+import { EventLogError } from './errors.js';
+import type { EventFields, EventLog, LogEntry } from './event-log.js';
+import {
+  DEFAULT_HISTORY_MAX_AGE_MS,
+  DEFAULT_HISTORY_SIZE,
+  DEFAULT_LOG_MAX_BYTES,
+  DEFAULT_MAX_BUFFERED_BYTES,
+} from './limits.js';
+import { checkEventLog } from './log-arguments.js';
+import { LogSubscriber, type ReplayStart, resolveReplayStart } from './log-subscriber.js';
+import { MemoryLog } from './memory-log.js';
 import { type Session, writeControl } from './session.js';
 
-/** The event type that tells a session its `Last-Event-ID` is unknown or has left the history. */
-export const RESET_EVENT = 'tidings-reset';
-
-/** How much a channel remembers for `Last-Event-ID` replay. */
+/** How much the channel's default (memory) log remembers for `Last-Event-ID` replay. */
 export interface HistoryOptions {
   /** Events kept; default 1000. */
   size?: number;
   /** Milliseconds an event is kept; default 300000 (5 minutes). */
   maxAge?: number;
+  /** Bytes of events kept (their event-stream encoding); default 67108864 (64 MiB). */
+  maxBytes?: number;
 }
+
+/** Decides whether a session gets an event, live and on replay, on every node that shares the log. */
+export type SelectFunction = (session: Session, entry: LogEntry) => boolean;
 
 /** Options of `createChannel`. */
 export interface ChannelOptions {
-  /** Replay history; default `{ size: 1000, maxAge: 300000 }`; `null` keeps none (no replay, no ids made up). */
+  /**
+   * The event log that orders, keeps and feeds the channel's events: default a `MemoryLog` with the
+   * `history` limits. Give a shared log (`@tidings/redis`) and every instance of your app that uses it
+   * broadcasts to every client, with exact replay on any instance; a durable one (`@tidings/sqlite`)
+   * keeps history across restarts. The channel does not close a log it was given.
+   */
+  eventLog?: EventLog;
+  /** Limits of the default memory log; `null` keeps none (no replay, no ids made up). Not with `eventLog`. */
   history?: HistoryOptions | null;
+  /**
+   * Which sessions get which events; default every session gets every event. It runs for live events
+   * and replayed ones alike, on every node, so it may only use what the entry carries (`topics`, `type`,
+   * `data`) and the session (`state`): e.g.
+   * `(session, entry) => entry.topics.length === 0 || entry.topics.includes(session.state.user)`.
+   */
+  select?: SelectFunction;
+  /** Bytes of live events held for a session while its history replays; default 1048576. Past it the session is closed as slow. */
+  maxHeldBytes?: number;
+  /** Send the in-band `tidings-replay` event to a session that sent a `Last-Event-ID`; default true. */
+  replayEvent?: boolean;
+  /**
+   * Called with errors thrown by `select` (the event is not sent to that session) and with log failures
+   * during a replay (the session is closed, so its client reconnects); default `console.error`.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /** The optional fields of a broadcast. */
 export interface BroadcastOptions {
   /** Event type (`event:`). */
   event?: string;
-  /** Event id; by default the channel makes one (when it keeps history). Ids should be unique. */
+  /** Event id; by default the channel makes one (when it keeps history). Unique among the kept events. */
   id?: string;
-  /** Only sessions for which this returns true get the event (live and on replay). */
-  filter?: (session: Session) => boolean;
+  /** Topics the event is about, kept with it in the log, for `select` (e.g. the user it is for). */
+  topics?: readonly string[];
 }
 
 /** What a `session-registered` / `session-deregistered` listener receives. */
@@ -41,9 +76,9 @@ export type ChannelEventName = 'session-registered' | 'session-deregistered';
 export type ChannelListener = (event: ChannelEvent) => void;
 
 interface Member {
-  /** True while history is being replayed: live broadcasts reach it through the replay instead. */
-  replaying: boolean;
-  removeCloseListener: () => void;
+  /** Null when the channel keeps no history: events are written directly. */
+  readonly subscriber: LogSubscriber | null;
+  readonly removeCloseListener: () => void;
 }
 
 function positiveInteger(name: string, value: unknown, fallback: number): number {
@@ -52,42 +87,70 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   return value as number;
 }
 
-function resolveHistory(options: ChannelOptions | undefined): History | null {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError('channel options must be an object such as { history: { size: 100 } }');
+function resolveLog(options: ChannelOptions): EventLog | null {
+  const { history, eventLog: log } = options;
+  if (log !== undefined) {
+    if (history !== undefined)
+      throw new TypeError('give either eventLog or history, not both: a log has its own limits');
+    checkEventLog(log, 'eventLog');
+    return log;
   }
-  const history = options?.history;
   if (history === null) return null;
   if (history !== undefined && typeof history !== 'object') {
     throw new TypeError('history must be an object such as { size: 1000, maxAge: 300000 }, or null');
   }
-  return new History(
-    positiveInteger('history.size', history?.size, DEFAULT_HISTORY_SIZE),
-    positiveInteger('history.maxAge', history?.maxAge, DEFAULT_HISTORY_MAX_AGE_MS),
-  );
+  return new MemoryLog({
+    maxCount: positiveInteger('history.size', history?.size, DEFAULT_HISTORY_SIZE),
+    maxAge: positiveInteger('history.maxAge', history?.maxAge, DEFAULT_HISTORY_MAX_AGE_MS),
+    maxBytes: positiveInteger('history.maxBytes', history?.maxBytes, DEFAULT_LOG_MAX_BYTES),
+  });
 }
 
 /**
- * A set of sessions that receive the same events. Each broadcast is serialized once and the same bytes
- * are written to every session; a session that arrives with a `Last-Event-ID` first gets the events it
- * missed, then the live stream, with no gap and no duplicate.
+ * A set of sessions that receive the same events. Each event is appended to the channel's log and
+ * delivered from the log's feed, serialized once, the same bytes written to every session; a session
+ * that arrives with a `Last-Event-ID` first gets the events it missed, then the live stream, with no gap
+ * and no duplicate (see log-subscriber.ts).
  */
 export class Channel {
   readonly #members = new Map<Session, Member>();
-  readonly #history: History | null;
+  readonly #log: EventLog | null;
+  readonly #ownsLog: boolean;
+  readonly #select: SelectFunction | null;
+  readonly #maxHeldBytes: number;
+  readonly #replayEvent: boolean;
+  readonly #onError: (error: unknown) => void;
+  readonly #stopFeed: () => void;
   readonly #listeners: Record<ChannelEventName, Set<ChannelListener>> = {
     'session-registered': new Set(),
     'session-deregistered': new Set(),
   };
-  /** Made-up ids are `<epoch>-<seq>`: a random epoch per channel, so ids from a restarted server are unknown. */
-  readonly #epoch = Math.floor(Math.random() * 2 ** 32)
+  /**
+   * The position marker given to sessions while the log is empty: random per channel, so it means
+   * "before the first event" only here (elsewhere it is unknown and replays from the oldest, signalled).
+   */
+  readonly #emptyMarker = `${Math.floor(Math.random() * 2 ** 32)
     .toString(36)
-    .padStart(7, '0');
-  #seq = 0;
+    .padStart(7, '0')}-0`;
   #lastId = '';
 
-  constructor(options?: ChannelOptions) {
-    this.#history = resolveHistory(options);
+  constructor(options: ChannelOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError('channel options must be an object such as { history: { size: 100 } }');
+    }
+    if (options.select !== undefined && typeof options.select !== 'function') {
+      throw new TypeError('select must be a function (session, entry) => boolean');
+    }
+    if (options.onError !== undefined && typeof options.onError !== 'function') {
+      throw new TypeError('onError must be a function (error) => void');
+    }
+    this.#log = resolveLog(options);
+    this.#ownsLog = options.eventLog === undefined;
+    this.#select = options.select ?? null;
+    this.#maxHeldBytes = positiveInteger('maxHeldBytes', options.maxHeldBytes, DEFAULT_MAX_BUFFERED_BYTES);
+    this.#replayEvent = options.replayEvent ?? true;
+    this.#onError = options.onError ?? ((error) => console.error('tidings channel:', error));
+    this.#stopFeed = this.#log?.follow((entry) => this.#dispatch(entry)) ?? (() => {});
   }
 
   /** Sessions currently in the channel. */
@@ -100,29 +163,45 @@ export class Channel {
     return this.#members.keys();
   }
 
-  /** The id of the newest broadcast ('' before the first). */
+  /** The id of the newest event this channel delivered ('' before the first). */
   get lastEventId(): string {
     return this.#lastId;
   }
 
+  /** The event log under the channel (null when it keeps no history). */
+  get eventLog(): EventLog | null {
+    return this.#log;
+  }
+
   /**
-   * Adds a session. With history, a session with a known `lastEventId` first gets every event after
-   * it; an unknown or expired id gets a `tidings-reset` event; a session without one gets a bare `id:`
-   * line marking its position, so that a reconnect replays what it missed. The session leaves the
-   * channel by itself when it closes.
+   * Adds a session. With history, a session with a `Last-Event-ID` first gets every event after it (an
+   * unknown or trimmed id replays from the oldest kept event, with `tidings-replay` saying `earliest`);
+   * a session without one gets a bare `id:` line marking its position, so that a reconnect replays what
+   * it missed. The session leaves the channel by itself when it closes.
    */
   register(session: Session): void {
     if (!session.connected || this.#members.has(session)) return;
-    const member: Member = { replaying: false, removeCloseListener: () => {} };
-    this.#members.set(session, member);
-    member.removeCloseListener = session.onClose(() => this.deregister(session));
-    if (this.#history !== null) this.#startReplay(session, member, this.#history);
+    const log = this.#log;
+    const subscriber =
+      log === null
+        ? null
+        : new LogSubscriber({
+            maxHeldBytes: this.#maxHeldBytes,
+            replayEvent: this.#replayEvent,
+            onEnd: (why, error) => {
+              if (why === 'failed') this.#onError(error);
+              this.deregister(session);
+            },
+          });
+    const removeCloseListener = session.onClose(() => this.deregister(session));
+    this.#members.set(session, { subscriber, removeCloseListener });
+    if (log !== null && subscriber !== null) void this.#start(session, subscriber, log);
     this.#emit('session-registered', session);
   }
 
   /** Whether `session` is still being given history (live events reach it after the replay). */
   isReplaying(session: Session): boolean {
-    return this.#members.get(session)?.replaying === true;
+    return this.#members.get(session)?.subscriber?.state === 'holding';
   }
 
   /** Removes a session (it stays open). Returns false when it was not in the channel. */
@@ -131,34 +210,50 @@ export class Channel {
     if (member === undefined) return false;
     this.#members.delete(session);
     member.removeCloseListener();
+    member.subscriber?.detach();
     this.#emit('session-deregistered', session);
     return true;
   }
 
-  /** Sends `data` to every session (that passes `filter`); returns the event id ('' when none). */
-  broadcast(data: string, options: BroadcastOptions = {}): string {
-    const { event, filter } = options;
-    if (filter !== undefined && typeof filter !== 'function') throw new TypeError('filter must be a function');
-    const history = this.#history;
-    const id = options.id ?? (history !== null ? `${this.#epoch}-${this.#seq + 1}` : undefined);
-    // Serialize once (and reject injected fields before anything is recorded).
-    const fields: { data: string; event?: string; id?: string } = { data };
-    if (event !== undefined) fields.event = event;
-    if (id !== undefined) fields.id = id;
-    const bytes = encodeEvent(fields);
-    if (history !== null && id !== undefined) {
-      this.#seq++;
-      history.append({ seq: this.#seq, id, bytes, time: Date.now(), filter: filter ?? null });
+  /**
+   * Sends `data` to every session (that `select` picks) and resolves the event's id ('' when the channel
+   * keeps no history). With history the event goes through the log, so it is stored before it is
+   * delivered; it rejects when the log refuses it (a duplicate id: `EventLogError` 'DUPLICATE_ID').
+   * Throws at once (a ProtocolError) when `event` or `id` contains CR, LF or NUL.
+   */
+  broadcast(data: string, options: BroadcastOptions = {}): Promise<string> {
+    const { event, topics = [] } = options;
+    if (!Array.isArray(topics)) throw new TypeError('topics must be an array of strings');
+    const log = this.#log;
+    const id = options.id ?? (log !== null ? crypto.randomUUID() : undefined);
+    const fields: EventFields & { type?: string } = {
+      id: id ?? '',
+      topics,
+      data,
+      private: false,
+      publishedAt: Date.now(),
+      ...(event !== undefined && { type: event }),
+    };
+    if (log === null) {
+      // No history: serialized once (rejecting injected fields) and written directly.
+      const bytes = encodeEvent({
+        data,
+        ...(event !== undefined && { event }),
+        ...(id !== undefined && { id }),
+      });
+      if (id !== undefined) this.#lastId = id;
+      for (const session of this.#members.keys()) if (this.#selects(session, fields)) session.write(bytes);
+      return Promise.resolve(id ?? '');
     }
-    if (id !== undefined) this.#lastId = id;
-    for (const [session, member] of this.#members) {
-      if (!member.replaying && (filter === undefined || filter(session))) session.write(bytes);
-    }
-    return id ?? '';
+    encodeEntry(fields); // rejects injected fields now, before anything is stored
+    return log.append(fields).then((entry) => {
+      if (entry === null) throw new EventLogError('DUPLICATE_ID', 'an event with this id is already in the history');
+      return entry.id;
+    });
   }
 
   /** `broadcast(JSON.stringify(value), options)`. */
-  broadcastJson(value: unknown, options: BroadcastOptions = {}): string {
+  broadcastJson(value: unknown, options: BroadcastOptions = {}): Promise<string> {
     const data = JSON.stringify(value);
     if (data === undefined) throw new TypeError('broadcastJson needs a JSON-serializable value');
     return this.broadcast(data, options);
@@ -177,86 +272,59 @@ export class Channel {
     this.#listeners[name]?.delete(listener);
   }
 
+  /** Stops following the log and closes the default memory log (a log given in the options stays open). */
+  async close(): Promise<void> {
+    this.#stopFeed();
+    for (const session of [...this.#members.keys()]) this.deregister(session);
+    if (this.#ownsLog) await this.#log?.close();
+  }
+
+  /** The feed's entries go to every session that `select` picks. */
+  #dispatch(entry: LogEntry): void {
+    this.#lastId = entry.id;
+    for (const [session, member] of this.#members) {
+      if (this.#selects(session, entry)) member.subscriber?.deliver(entry);
+    }
+  }
+
+  #selects(session: Session, entry: EventFields): boolean {
+    if (this.#select === null) return true;
+    try {
+      return this.#select(session, entry as LogEntry) === true;
+    } catch (error) {
+      this.#onError(error);
+      return false;
+    }
+  }
+
+  /** Finds where the session's stream starts, then starts its subscriber there. */
+  async #start(session: Session, subscriber: LogSubscriber, log: EventLog): Promise<void> {
+    const requested = session.lastEventId;
+    let replay: ReplayStart | null = null;
+    let livePosition = 0;
+    try {
+      if (requested === '') {
+        const latest = await log.latest();
+        // A position marker: an id with no data dispatches nothing but sets the client's last event id
+        // ([spec] "dispatch the event" step 1), so its reconnect replays what it missed.
+        session[writeControl](encodeEvent({ id: latest?.id ?? this.#emptyMarker }));
+        livePosition = latest?.position ?? 0;
+      } else if (requested === this.#emptyMarker) {
+        replay = { requested, after: 0, anchor: requested };
+      } else {
+        replay = await resolveReplayStart(log, requested);
+      }
+    } catch (error) {
+      this.#onError(error);
+      subscriber.close();
+      return;
+    }
+    await subscriber.start(session, replay, (entry) => this.#selects(session, entry), log, livePosition);
+  }
+
   #emit(name: ChannelEventName, session: Session): void {
     const event = { session, count: this.#members.size };
     for (const listener of [...this.#listeners[name]]) listener(event);
-  }
-
-  /** The id of the channel's position now: the newest broadcast's, or `<epoch>-0` before the first. */
-  #currentId(): string {
-    return this.#lastId === '' ? `${this.#epoch}-0` : this.#lastId;
-  }
-
-  /** The position (seq) that an id stands for, or null when it is unknown or has left the history. */
-  #positionOf(id: string, history: History): number | null {
-    const seq = history.seqOf(id);
-    if (seq !== undefined) return seq;
-    // The newest id stays valid after it ages out: nothing came after it.
-    if (id === this.#lastId) return this.#seq;
-    if (id === `${this.#epoch}-0`) return 0;
-    return null;
-  }
-
-  /** The first seq a replay can still deliver; anything before it is gone. */
-  #firstAvailable(history: History): number {
-    return history.firstSeq ?? this.#seq + 1;
-  }
-
-  #startReplay(session: Session, member: Member, history: History): void {
-    history.prune(Date.now());
-    if (session.lastEventId === '') {
-      // A position marker: an id with no data dispatches nothing but sets the client's last event id
-      // ([spec] "dispatch the event" step 1), so its reconnect replays what it missed.
-      session[writeControl](encodeEvent({ id: this.#currentId() }));
-      return;
-    }
-    const position = this.#positionOf(session.lastEventId, history);
-    if (position === null || position + 1 < this.#firstAvailable(history)) {
-      this.#reset(session);
-      return;
-    }
-    if (position < this.#seq) {
-      member.replaying = true;
-      void this.#replay(session, member, history, position + 1);
-    }
-  }
-
-  /**
-   * Writes history from `cursor` in batches, waiting for the session to drain between them. Live
-   * broadcasts skip a replaying session: they are in the history and the replay reaches them. The
-   * switch to live happens in the same synchronous step that finds the history exhausted, so no
-   * broadcast can fall between the two (no gap) or be sent twice (no duplicate).
-   */
-  async #replay(session: Session, member: Member, history: History, cursor: number): Promise<void> {
-    while (session.connected && this.#members.get(session) === member) {
-      if (cursor < this.#firstAvailable(history)) {
-        // The client read so slowly that what it still needed has left the history.
-        member.replaying = false;
-        this.#reset(session);
-        return;
-      }
-      let bytes = 0;
-      while (cursor <= this.#seq && bytes < REPLAY_BATCH_BYTES) {
-        const entry = history.get(cursor++);
-        if (entry === undefined || (entry.filter !== null && !entry.filter(session))) continue;
-        session.write(entry.bytes);
-        bytes += entry.bytes.byteLength;
-      }
-      if (cursor > this.#seq) {
-        member.replaying = false;
-        return;
-      }
-      await session.whenDrained();
-    }
-  }
-
-  /**
-   * Tells the session in-band that its `Last-Event-ID` cannot be honoured, and moves its last event id
-   * to the newest event so the next reconnect does not ask again.
-   */
-  #reset(session: Session): void {
-    const data = JSON.stringify({ reason: 'unknown-or-expired' });
-    session.write(encodeEvent({ event: RESET_EVENT, id: this.#currentId(), data }));
   }
 }
 

@@ -22,3 +22,25 @@ export class ServerError extends Error {
     this.code = code;
   }
 }
+
+/** Why an event log refused an operation. */
+export type EventLogErrorCode =
+  /** The store behind the log cannot be reached or failed (the hub answers 503). Nothing was stored. */
+  | 'LOG_UNAVAILABLE'
+  /** The log was closed. */
+  | 'LOG_CLOSED'
+  /** The event cannot be stored as given (a field of the wrong type, an id too long). */
+  | 'INVALID_EVENT'
+  /** An event with this id is already kept (the Channel's broadcast rejects with it; logs resolve null). */
+  | 'DUPLICATE_ID';
+
+/** An event log failed. `cause` holds the underlying error (never shown to clients). */
+export class EventLogError extends Error {
+  readonly code: EventLogErrorCode;
+
+  constructor(code: EventLogErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventLogError';
+    this.code = code;
+  }
+}

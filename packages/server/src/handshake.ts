@@ -1,6 +1,6 @@
 import { acceptsEventStream } from './accept.js';
 import { corsHeaders, corsPreflight } from './cors.js';
-import { MAX_LAST_EVENT_ID_LENGTH } from './limits.js';
+import { MAX_EVENT_ID_LENGTH } from './limits.js';
 import { isPollRequest, type RequestLike, readLastEventId } from './request-info.js';
 import type { ResolvedSessionOptions } from './session-options.js';
 
@@ -42,7 +42,7 @@ export function handshake(request: RequestLike, options: ResolvedSessionOptions,
       kind: 'respond',
       status: 400,
       headers: { ...cors, 'content-type': TEXT },
-      body: `Last-Event-ID is longer than ${MAX_LAST_EVENT_ID_LENGTH} characters\n`,
+      body: `Last-Event-ID is longer than ${MAX_EVENT_ID_LENGTH} characters\n`,
     };
   }
 

@@ -13,10 +13,11 @@ export const DEFAULT_KEEP_ALIVE_SECONDS = 15;
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
- * Longest `Last-Event-ID` (header or `lastEventId` query parameter) accepted, in characters. Ids are
- * looked up in history; an unbounded id would let a client make every lookup expensive.
+ * Longest event id, in characters (UTF-16 code units): the limit of `id` in every event log and of a
+ * client's `Last-Event-ID` (header or `lastEventId` query parameter), so any id a client received can
+ * come back. Ids are looked up in the log; an unbounded id would make every lookup expensive.
  */
-export const MAX_LAST_EVENT_ID_LENGTH = 1024;
+export const MAX_EVENT_ID_LENGTH = 2048;
 
 /** Milliseconds a polling response stays open after its first event, so a burst goes out in one response. */
 export const DEFAULT_POLL_LINGER_MS = 250;
@@ -41,3 +42,15 @@ export const REPLAY_BATCH_BYTES = 64 * 1024;
 
 /** Seconds a browser may cache a CORS preflight answer. */
 export const DEFAULT_CORS_MAX_AGE_SECONDS = 600;
+
+/** Entries an event log keeps by default (`LogLimits.maxCount`). */
+export const DEFAULT_LOG_MAX_COUNT = 10_000;
+
+/**
+ * Bytes an event log keeps by default (`LogLimits.maxBytes`): 64 MiB. A count alone does not bound
+ * memory: 10,000 events of 1 MiB each would be about 10 GiB.
+ */
+export const DEFAULT_LOG_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Entries read from the log per page while replaying; bounds one read's memory. */
+export const REPLAY_PAGE_SIZE = 500;

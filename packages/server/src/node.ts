@@ -22,6 +22,8 @@ export interface NodeSessionOptions extends SessionOptions {
   onNotAcceptable?: (req: NodeRequest, res: NodeResponse) => void;
 }
 
+const EMPTY_CHUNK = new Uint8Array(0);
+
 function headerOf(req: NodeRequest, name: string): string | null {
   const value = req.headers[name.toLowerCase()];
   if (value === undefined) return null;
@@ -97,8 +99,11 @@ export function createSession(req: NodeRequest, res: NodeResponse, options?: Nod
     return null;
   }
   out.writeHead(200, plan.headers);
-  // Send the head now, so the client fires `open` before the first event.
-  out.flushHeaders();
+  // Send the head now, so the client fires `open` before the first event. An empty write, not
+  // flushHeaders(): node:http writes the head in the encoding of the first chunk, and flushHeaders()
+  // sends it as UTF-8, which double-encodes header values given as UTF-8 bytes (`encodeUtf8Header`);
+  // a byte chunk makes it write the head as Latin-1, one byte per character, as every other answer does.
+  out.write(EMPTY_CHUNK);
   return new Session(
     { lastEventId: plan.lastEventId, polling: plan.polling, options: resolved },
     new NodeTransport(res),

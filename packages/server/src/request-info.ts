@@ -1,4 +1,4 @@
-import { MAX_LAST_EVENT_ID_LENGTH } from './limits.js';
+import { MAX_EVENT_ID_LENGTH } from './limits.js';
 
 /** Query parameter carrying the last event id, for polyfills and first connections that cannot set headers. */
 export const LAST_EVENT_ID_QUERY_PARAM = 'lastEventId';
@@ -24,14 +24,48 @@ function searchParams(url: string): URLSearchParams {
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * The client's last event id: the `Last-Event-ID` header, else the `lastEventId` query parameter, else ''.
- * Returns null when it is longer than MAX_LAST_EVENT_ID_LENGTH.
+ * A header value as the text its sender meant. Browsers (and @tidings/client) send `Last-Event-ID` as
+ * UTF-8 ([spec] the request's header list holds the last event id "UTF-8 encoded"), but Node and Fetch
+ * hand header bytes over one character per byte (Latin-1), so `ü` would arrive as `Ã¼` and never match.
+ * A value that is not valid UTF-8 is kept as it came.
+ */
+export function decodeUtf8Header(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the common case and needs no work.
+  if (/^[\x00-\x7f]*$/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  const bytes = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * A text value as a header value: its UTF-8 bytes, one character per byte, which is how Node and Fetch
+ * put them on the wire unchanged (the inverse of `decodeUtf8Header`). Setting `ü` as is would throw.
+ */
+export function encodeUtf8Header(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the common case and needs no work.
+  if (/^[\x00-\x7f]*$/.test(value)) return value;
+  let out = '';
+  for (const byte of new TextEncoder().encode(value)) out += String.fromCharCode(byte);
+  return out;
+}
+
+/**
+ * The client's last event id: the `Last-Event-ID` header (decoded as UTF-8), else the `lastEventId`
+ * query parameter, else ''. Returns null when it is longer than MAX_EVENT_ID_LENGTH.
  */
 export function readLastEventId(request: RequestLike): string | null {
   // [spec] EventSource sends the last event id in a `Last-Event-ID` header when it reconnects.
-  const id = request.header('last-event-id') ?? searchParams(request.url).get(LAST_EVENT_ID_QUERY_PARAM) ?? '';
-  return id.length > MAX_LAST_EVENT_ID_LENGTH ? null : id;
+  const header = request.header('last-event-id');
+  const id =
+    header !== null ? decodeUtf8Header(header) : (searchParams(request.url).get(LAST_EVENT_ID_QUERY_PARAM) ?? '');
+  return id.length > MAX_EVENT_ID_LENGTH ? null : id;
 }
 
 function isOn(value: string | null): boolean {

@@ -58,7 +58,7 @@ describe('createSession (node:http2 compatibility API, h2c)', () => {
         assert.equal(headers.connection, undefined);
       }
       await until(() => channel.sessionCount === 8, 'eight sessions');
-      const id = channel.broadcast('over h2', { event: 'hello' });
+      const id = await channel.broadcast('over h2', { event: 'hello' });
       for (const s of streams) {
         await until(() => s.events.length === 1, 'the broadcast');
         assert.deepEqual([s.events[0]!.type, s.events[0]!.data, s.events[0]!.lastEventId], ['hello', 'over h2', id]);
@@ -70,13 +70,13 @@ describe('createSession (node:http2 compatibility API, h2c)', () => {
       const slowSession = sessions[0]!;
       let sent = 0;
       while (slowSession.connected && sent < 10_000) {
-        channel.broadcast('y'.repeat(4096));
+        void channel.broadcast('y'.repeat(4096));
         sent++;
         if (sent % 4 === 0) await tick();
       }
       assert.equal(slowSession.signal.reason.code, 'SLOW_CLIENT');
       assert.equal(client.closed, false, 'the connection stays up');
-      channel.broadcast('after the reset');
+      void channel.broadcast('after the reset');
       for (const s of streams.slice(1))
         await until(() => s.events.at(-1)?.data === 'after the reset', 'the last event');
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { encodeEvent, formatEvent, ProtocolError } from '@tidings/protocol';
-import { ServerError, type Session } from '@tidings/server';
+import { MAX_EVENT_ID_LENGTH, ServerError, type Session } from '@tidings/server';
 import { createSession, type NodeSessionOptions } from '@tidings/server/node';
 import { keepAliveTimerCount } from '../src/keep-alive.ts';
 import { fetchText, listen, openStream, sessionServer, until } from './helpers.ts';
@@ -120,10 +120,20 @@ describe('createSession (node:http)', () => {
         ['from-header', 'from-query', ''],
       );
       for (const s of [a, b, c]) s.close();
-      const tooLong = await fetchText(server.url, { headers: { 'last-event-id': 'x'.repeat(1025) } });
+      // The longest id a log accepts comes back; one more character does not.
+      const longest = await openStream(server.url, { 'last-event-id': 'x'.repeat(MAX_EVENT_ID_LENGTH) });
+      longest.close();
+      const tooLong = await fetchText(server.url, {
+        headers: { 'last-event-id': 'x'.repeat(MAX_EVENT_ID_LENGTH + 1) },
+      });
       assert.equal(tooLong.status, 400);
-      assert.match(tooLong.body, /Last-Event-ID is longer than 1024/);
-      assert.equal(server.sessions.length, 3);
+      assert.match(tooLong.body, new RegExp(`Last-Event-ID is longer than ${MAX_EVENT_ID_LENGTH}`));
+      assert.equal(server.sessions.length, 4);
+      // Sent as UTF-8 (as browsers do), read back as the text it was.
+      const utf8 = await openStream(server.url, { 'last-event-id': Buffer.from('ü-𝄞', 'utf8').toString('latin1') });
+      utf8.close();
+      assert.equal(server.sessions[4]!.lastEventId, 'ü-𝄞');
+      await until(() => server.sessions.every((s) => !s.connected), 'every session to close');
     } finally {
       await server.close();
     }

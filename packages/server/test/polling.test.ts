@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ChannelOptions, createChannel } from '@tidings/server';
+import type { ParsedEvent } from '@tidings/protocol';
+import { type ChannelOptions, createChannel, REPLAY_EVENT } from '@tidings/server';
 import type { NodeSessionOptions } from '@tidings/server/node';
-import { openStream, sessionServer } from './helpers.ts';
+import { openStream, type Stream, sessionServer } from './helpers.ts';
+
+/** The events a test cares about: everything but the in-band replay signal. */
+function messages(stream: Stream): ParsedEvent[] {
+  return stream.events.filter((e) => e.type !== REPLAY_EVENT);
+}
 
 async function pollServer(sessionOptions: NodeSessionOptions = {}, channelOptions?: ChannelOptions) {
   const channel = createChannel(channelOptions);
@@ -14,13 +20,14 @@ describe('polling fallback', () => {
   it('returns the events pending since Last-Event-ID, then ends after the linger', async () => {
     const s = await pollServer();
     try {
-      const ids = ['a', 'b', 'c'].map((data) => s.channel.broadcast(data));
+      const ids: string[] = [];
+      for (const data of ['a', 'b', 'c']) ids.push(await s.channel.broadcast(data));
       const poll = await openStream(`${s.url}/?tidings-poll=1`, { 'last-event-id': ids[0]! });
       // Published within the linger: it goes out in the same response.
       setTimeout(() => s.channel.broadcast('d'), 20);
       await poll.ended;
       assert.deepEqual(
-        poll.events.map((e) => e.data),
+        messages(poll).map((e) => e.data),
         ['b', 'c', 'd'],
       );
       assert.equal(s.sessions[0]!.polling, true);
@@ -33,12 +40,12 @@ describe('polling fallback', () => {
   it('waits for the first event when none is pending (long poll), marked by header too', async () => {
     const s = await pollServer();
     try {
-      const id = s.channel.broadcast('old');
+      const id = await s.channel.broadcast('old');
       const poll = await openStream(s.url, { 'tidings-poll': '1', 'last-event-id': id });
       s.channel.broadcast('new');
       await poll.ended;
       assert.deepEqual(
-        poll.events.map((e) => e.data),
+        messages(poll).map((e) => e.data),
         ['new'],
       );
     } finally {
@@ -67,7 +74,7 @@ describe('polling fallback', () => {
     // Publishes 3 events every millisecond, from when the first poll is in place.
     const startPublishing = () => {
       publisher = setInterval(() => {
-        for (let i = 0; i < 3 && published < count; i++) s.channel.broadcast(String(published++));
+        for (let i = 0; i < 3 && published < count; i++) void s.channel.broadcast(String(published++));
         if (published === count) clearInterval(publisher);
       }, 1);
     };
@@ -80,7 +87,7 @@ describe('polling fallback', () => {
         const poll = await openStream(`${s.url}/?tidings-poll=1`, lastId ? { 'last-event-id': lastId } : {});
         if (polls === 1) startPublishing();
         await poll.ended;
-        for (const event of poll.events) received.push(event.data);
+        for (const event of messages(poll)) received.push(event.data);
         // The last id line of the response: an event's id, or the position marker.
         const ids = [...poll.raw.matchAll(/^id: (.*)$/gm)];
         if (ids.length > 0) lastId = ids.at(-1)![1]!;
@@ -120,7 +127,7 @@ describe('polling fallback', () => {
       const poll = await openStream(`${server.url}/?tidings-poll=1`);
       await poll.ended;
       assert.deepEqual(
-        poll.events.map((e) => e.data),
+        messages(poll).map((e) => e.data),
         ['one', 'two'],
       );
     } finally {
