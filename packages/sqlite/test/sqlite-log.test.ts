@@ -1,0 +1,286 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { type EventLog, EventLogError, type LogLimits } from '@tidings/server';
+import { SqliteLog, type SqliteLogOptions } from '@tidings/sqlite';
+import Database from 'better-sqlite3';
+import { eventFields, eventLogSuite } from '../../../test-support/event-log-suite.ts';
+import { tempDatabase, tempFolder } from './temp-databases.ts';
+
+/** Where each log of the suite lives, so that `reopen` can open the same file with the same limits. */
+const opened = new WeakMap<EventLog, { path: string; limits: LogLimits | undefined }>();
+
+function open(path: string, limits?: LogLimits): SqliteLog {
+  const log = new SqliteLog({ path, ...(limits !== undefined && { limits }) });
+  opened.set(log, { path, limits });
+  return log;
+}
+
+eventLogSuite('sqlite', {
+  create: async (limits) => open(tempDatabase(), limits),
+  reopen: async (log) => {
+    const { path, limits } = opened.get(log)!;
+    await log.close();
+    return open(path, limits);
+  },
+});
+
+/** The error `new SqliteLog(options)` throws (failing when it opens). */
+function openError(options: SqliteLogOptions): EventLogError {
+  try {
+    void new SqliteLog(options).close();
+  } catch (error) {
+    assert.ok(error instanceof EventLogError, `expected an EventLogError, got ${error}`);
+    return error;
+  }
+  assert.fail('the log opened');
+}
+
+/** Reads the file with a connection of its own, after the log closed it. */
+function inspect<T>(path: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(path, { readonly: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('sqlite log: the file', () => {
+  test('is in WAL mode, its WAL index in memory (no -shm file), and its counters match the rows', async () => {
+    const path = tempDatabase();
+    const log = new SqliteLog({ path, limits: { maxCount: 50 } });
+    for (let i = 0; i < 120; i++) await log.append(eventFields({ data: 'x'.repeat(i) }));
+    assert.ok(existsSync(`${path}-wal`), 'the WAL file exists while the log is open');
+    assert.ok(!existsSync(`${path}-shm`), 'locking_mode EXCLUSIVE keeps the WAL index out of a shared file');
+    assert.equal(log.size, 50);
+    const bytes = log.bytes;
+    await log.close();
+    inspect(path, (db) => {
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      const meta = Object.fromEntries(
+        db
+          .prepare<[], { key: string; value: number }>('SELECT key, value FROM meta')
+          .all()
+          .map((r) => [r.key, r.value]),
+      );
+      const rows = db
+        .prepare('SELECT COUNT(*) AS count, SUM(size) AS bytes, MIN(position) AS first FROM entries')
+        .get();
+      assert.deepEqual(rows, { count: 50, bytes, first: 71 });
+      assert.deepEqual(meta, { schema_version: 1, entry_count: 50, total_bytes: bytes, trimmed_through: 70 });
+    });
+  });
+
+  test('a second log on an open file is refused with a clear error, and opens once the first is closed', async () => {
+    const path = tempDatabase();
+    const first = new SqliteLog({ path });
+    await first.append(eventFields());
+    const started = Date.now();
+    const error = openError({ path, busyTimeout: 0 });
+    assert.equal(error.code, 'LOG_UNAVAILABLE');
+    assert.match(error.message, /in use by another process or connection .*one process per file/);
+    assert.ok(Date.now() - started < 1000, 'busyTimeout 0 does not wait');
+    assert.ok(!error.message.includes(path), 'the message names no path');
+    // The refused open took nothing from the first log.
+    assert.ok(await first.append(eventFields()));
+    await first.close();
+    const second = new SqliteLog({ path, busyTimeout: 0 });
+    assert.equal((await second.read(0, 10)).entries.length, 2);
+    await second.close();
+  });
+
+  test('busyTimeout waits for the lock before giving up', () => {
+    const path = tempDatabase();
+    const first = new SqliteLog({ path });
+    try {
+      const started = Date.now();
+      assert.equal(openError({ path, busyTimeout: 300 }).code, 'LOG_UNAVAILABLE');
+      assert.ok(Date.now() - started >= 250, `gave up after ${Date.now() - started} ms`);
+    } finally {
+      void first.close();
+    }
+  });
+
+  test('a file that is not an event log is refused, untouched, and no message names the path', async () => {
+    const folder = tempFolder();
+    const other = join(folder, 'app.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE users (name TEXT)');
+    db.close();
+    assert.match(openError({ path: other }).message, /a SQLite database of something else/);
+    inspect(other, (db) => {
+      const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all();
+      assert.deepEqual(tables, ['users']);
+    });
+
+    const text = join(folder, 'notes.txt');
+    writeFileSync(text, 'not a database, but long enough to have a header that SQLite reads and rejects. '.repeat(8));
+    assert.match(openError({ path: text }).message, /not a SQLite database \(SQLITE_NOTADB\)/);
+
+    const newer = tempDatabase();
+    await new SqliteLog({ path: newer }).close();
+    const raw = new Database(newer);
+    raw.prepare("UPDATE meta SET value = 2 WHERE key = 'schema_version'").run();
+    raw.close();
+    assert.match(
+      openError({ path: newer }).message,
+      /schema version is 2, and this version of @tidings\/sqlite reads version 1/,
+    );
+
+    const missing = join(folder, 'no-such-folder', 'events.db');
+    assert.match(openError({ path: missing }).message, /folder does not exist/);
+
+    for (const path of [other, text, newer, missing]) {
+      assert.ok(!openError({ path }).message.includes(folder), 'no message names the path');
+    }
+  });
+
+  test('a folder is not a database file', () => {
+    const folder = tempFolder();
+    mkdirSync(join(folder, 'dir.db'));
+    assert.equal(openError({ path: join(folder, 'dir.db') }).code, 'LOG_UNAVAILABLE');
+  });
+});
+
+describe('sqlite log: restarts', () => {
+  test('counters, trimmed_through and the gap survive a restart', async () => {
+    const path = tempDatabase();
+    const first = new SqliteLog({ path, limits: { maxCount: 3 } });
+    const stored = [];
+    for (let i = 0; i < 5; i++) stored.push((await first.append(eventFields()))!);
+    const bytes = first.bytes;
+    await first.close();
+    const log = new SqliteLog({ path, limits: { maxCount: 3 } });
+    assert.equal(log.size, 3);
+    assert.equal(log.bytes, bytes);
+    const page = await log.read(0, 10);
+    assert.equal(page.gap, true);
+    assert.deepEqual(page.entries, stored.slice(2));
+    assert.equal((await log.read(stored[2]!.position, 10)).gap, false);
+    assert.deepEqual(await log.earliest(), { position: stored[2]!.position, id: stored[2]!.id });
+    await log.close();
+  });
+
+  test('positions are never reused, also after every entry was trimmed and the file reopened', async () => {
+    const path = tempDatabase();
+    const first = new SqliteLog({ path, limits: { maxCount: 0 } });
+    const positions = [];
+    for (let i = 0; i < 3; i++) positions.push((await first.append(eventFields()))!.position);
+    assert.deepEqual(positions, [1, 2, 3]);
+    assert.equal(await first.latest(), null);
+    await first.close();
+    const log = new SqliteLog({ path });
+    assert.equal((await log.append(eventFields()))!.position, 4);
+    assert.equal((await log.read(0, 10)).gap, true, 'positions 1 to 3 were trimmed');
+    await log.close();
+  });
+
+  test('reopened with smaller limits, the log trims on first use, across many trim steps', async () => {
+    const path = tempDatabase();
+    const first = new SqliteLog({ path });
+    const stored = [];
+    for (let i = 0; i < 3000; i++) stored.push((await first.append(eventFields()))!);
+    await first.close();
+    const log = new SqliteLog({ path, limits: { maxCount: 5 } });
+    assert.equal(log.size, 3000, 'opening does not trim');
+    const page = await log.read(0, 100);
+    assert.deepEqual(page.entries, stored.slice(-5));
+    assert.equal(page.gap, true);
+    assert.equal(log.size, 5);
+    assert.equal(await log.lookup(stored[0]!.id), null);
+    await log.close();
+  });
+});
+
+describe('sqlite log: entries', () => {
+  test('age trimming also happens on reads, with no append in between', async () => {
+    const log = new SqliteLog({ path: tempDatabase(), limits: { maxAge: 200 } });
+    const publishedAt = Date.now() - 100;
+    const stored = [];
+    for (let i = 0; i < 3; i++) stored.push((await log.append(eventFields({ publishedAt })))!);
+    assert.equal(log.size, 3);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.deepEqual(await log.earliest(), { position: stored[2]!.position, id: stored[2]!.id });
+    assert.equal(log.size, 1, 'the newest is kept');
+    await log.close();
+  });
+
+  test('NUL in data survives; a lone surrogate is stored as U+FFFD, as clients receive it', async () => {
+    const path = tempDatabase();
+    const log = new SqliteLog({ path });
+    const withNul = (await log.append(eventFields({ data: 'a\0b' })))!;
+    const lone = (await log.append(eventFields({ id: 'id-\ud800', data: 'x\udc00y', topics: ['t\ud800'] })))!;
+    assert.equal(lone.id, 'id-\ufffd');
+    assert.equal(lone.data, 'x\ufffdy');
+    assert.deepEqual(lone.topics, ['t\ufffd']);
+    await log.close();
+    const reopened = new SqliteLog({ path });
+    assert.deepEqual((await reopened.read(0, 10)).entries, [withNul, lone]);
+    assert.equal(await reopened.lookup('id-\ufffd'), lone.position, 'the id a client sends back');
+    assert.equal(await reopened.lookup('id-\ud800'), lone.position, 'the id as appended');
+    await reopened.close();
+  });
+
+  test('lookup of an id longer than any stored one, or of a non-string, is null', async () => {
+    const log = new SqliteLog({ path: tempDatabase() });
+    assert.equal(await log.lookup('x'.repeat(100_000)), null);
+    assert.equal(await log.lookup(5 as unknown as string), null);
+    await log.close();
+  });
+
+  test('a listener that throws does not stop the others, nor fail the append', async (t) => {
+    const log = new SqliteLog({ path: tempDatabase() });
+    const thrown: unknown[] = [];
+    const original = globalThis.queueMicrotask;
+    t.mock.method(globalThis, 'queueMicrotask', (callback: () => void) =>
+      original(() => {
+        try {
+          callback();
+        } catch (error) {
+          thrown.push(error);
+        }
+      }),
+    );
+    const seen: number[] = [];
+    log.follow(() => {
+      throw new Error('listener bug');
+    });
+    log.follow((entry) => seen.push(entry.position));
+    const entry = await log.append(eventFields());
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(seen, [entry!.position]);
+    assert.equal((thrown[0] as Error).message, 'listener bug');
+    await log.close();
+    assert.equal(log.health().state, 'down');
+    assert.throws(() => log.follow(() => {}), { code: 'LOG_CLOSED' });
+  });
+});
+
+test('sqlite log: bad options are a TypeError that says how to fix them', () => {
+  const path = tempDatabase();
+  const bad = (options: unknown, message: RegExp) =>
+    assert.throws(
+      () => new SqliteLog(options as SqliteLogOptions),
+      (error: unknown) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
+  bad(undefined, /SqliteLog needs options such as \{ path: 'events.db' \}/);
+  bad('events.db', /SqliteLog needs options/);
+  bad({}, /path must be the database file's path/);
+  bad({ path: '' }, /path must be the database file's path/);
+  bad({ path: 5 }, /path must be the database file's path/);
+  bad({ path: ':memory:' }, /use MemoryLog from @tidings\/server/);
+  bad({ path: 'a\0b' }, /path must not contain NUL/);
+  bad({ path, synchronous: 'off' }, /synchronous must be 'full' or 'normal'/);
+  bad({ path, busyTimeout: -1 }, /busyTimeout must be a whole number of milliseconds/);
+  bad({ path, busyTimeout: 1.5 }, /busyTimeout must be a whole number of milliseconds/);
+  bad({ path, limits: { maxCount: -1 } }, /limits.maxCount must be a whole number >= 0/);
+  bad({ path, limits: { maxBytes: 0 } }, /limits.maxBytes must be a whole number >= 1/);
+  bad({ path, limits: 5 }, /limits must be an object/);
+  assert.ok(!existsSync(path), 'bad options create no file');
+});
