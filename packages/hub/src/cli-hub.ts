@@ -13,10 +13,12 @@ import {
 } from './cli-flags.js';
 import { createHub, HUB_PATH } from './create-hub.js';
 import { mountDashboard } from './dashboard/mount-dashboard.js';
+import { openEventLog, parseStoreSpec, type StoreSpec } from './event-log-from-url.js';
 import { type HubOptions, type KeyOption, resolveHubOptions } from './hub-options.js';
 import { isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt.js';
 import {
   DEFAULT_HEARTBEAT_SECONDS,
+  DEFAULT_HISTORY_BYTES,
   DEFAULT_HISTORY_SIZE,
   DEFAULT_HOST,
   DEFAULT_JWT_ALG,
@@ -27,7 +29,6 @@ import {
   SHUTDOWN_GRACE_MS,
 } from './limits.js';
 import { createLogger, LOG_LEVELS, type LogLevel, stdoutSink } from './logger.js';
-import { storeFromUrl } from './store-from-url.js';
 
 const T = (name: string) => `TIDINGS_${name}`;
 
@@ -119,6 +120,13 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
     description: 'Updates kept for Last-Event-ID replay; 0 keeps none.',
   },
   {
+    name: 'history-bytes',
+    kind: 'string',
+    env: [T('HISTORY_BYTES')],
+    defaultText: String(DEFAULT_HISTORY_BYTES),
+    description: 'Bytes of updates kept for replay (the oldest are trimmed first).',
+  },
+  {
     name: 'history-ttl',
     kind: 'string',
     env: [T('HISTORY_TTL')],
@@ -130,7 +138,8 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
     kind: 'string',
     env: [T('STORE')],
     defaultText: 'memory',
-    description: 'Where history lives: memory.',
+    description:
+      'The event log: memory, sqlite:PATH (durable, one process per file) or redis://HOST:PORT[/DB][?prefix=P] (several hubs act as one).',
   },
   {
     name: 'max-body',
@@ -187,7 +196,7 @@ export interface HubConfig {
   port: number;
   host: string;
   dashboard: boolean;
-  storeSpec: string;
+  store: StoreSpec;
   publicUrl: string | undefined;
   options: HubOptions;
 }
@@ -241,6 +250,7 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     corsOrigins: cors,
     heartbeat: integerFlag(values, 'heartbeat', DEFAULT_HEARTBEAT_SECONDS, 0, 86_400),
     historySize: integerFlag(values, 'history-size', DEFAULT_HISTORY_SIZE, 0, 10 ** 8),
+    historyBytes: integerFlag(values, 'history-bytes', DEFAULT_HISTORY_BYTES, 1, 2 ** 42),
     historyTtl: ttl === 0 ? null : ttl,
     maxBody: integerFlag(values, 'max-body', DEFAULT_MAX_BODY_BYTES, 1, 2 ** 31),
     subscriberQueueBytes: integerFlag(values, 'subscriber-queue', DEFAULT_SUBSCRIBER_QUEUE_BYTES, 1024, 2 ** 31),
@@ -254,13 +264,13 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     port: integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535),
     host: stringFlag(values, 'host') ?? DEFAULT_HOST,
     dashboard: values.get('dashboard') === true,
-    storeSpec: stringFlag(values, 'store') ?? 'memory',
+    store: { kind: 'memory' },
     publicUrl,
     options,
   };
-  // Build everything once here so bad keys or a bad store stop the start with exit code 2.
+  // Check everything once here so bad keys or a bad store stop the start with exit code 2.
   try {
-    storeFromUrl(config.storeSpec);
+    config.store = parseStoreSpec(stringFlag(values, 'store') ?? 'memory');
     resolveHubOptions({ ...options, log: null });
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(error.message);
@@ -280,11 +290,13 @@ export async function runHub(config: HubConfig): Promise<void> {
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  const hub = createHub({
-    ...config.options,
-    store: storeFromUrl(config.storeSpec),
-    publicUrl: config.publicUrl ?? `${url}${HUB_PATH}`,
+  const { historySize, historyBytes, historyTtl, ...options } = config.options;
+  const eventLog = await openEventLog(config.store, {
+    ...(historySize !== undefined && { maxCount: historySize }),
+    ...(historyBytes !== undefined && { maxBytes: historyBytes }),
+    maxAge: historyTtl === undefined || historyTtl === null ? null : historyTtl * 1000,
   });
+  const hub = createHub({ ...options, eventLog, publicUrl: config.publicUrl ?? `${url}${HUB_PATH}` });
   server.on('request', hub.listener);
   if (config.options.publisherKey === null)
     log.warn('no publisher key: every publish gets 401 (set --jwt-key or --publisher-jwt-key)');
@@ -296,7 +308,7 @@ export async function runHub(config: HubConfig): Promise<void> {
   log.info('listening', {
     url,
     hub: `${url}${HUB_PATH}`,
-    store: config.storeSpec.split(':')[0],
+    store: config.store.kind,
     anonymous: config.options.anonymous === true,
     dashboard: config.dashboard,
   });

@@ -2,14 +2,14 @@
  * `createHub(options)`: the Mercure hub as a library. It answers
  *   POST /.well-known/mercure   publish (form or JSON), authorized by a publisher JWT
  *   GET  /.well-known/mercure   subscribe (event stream), replay after Last-Event-ID, private updates
- *   GET  /healthz               200 "ok" while the hub runs, 503 once it is closing
+ *   GET  /healthz               200 "ok" while the hub and its event log work; 503 when the log is down or the hub closing
  *   GET  /metrics               Prometheus text
  * through a node:http request listener (`hub.listener`) and a Fetch API handler (`hub.fetch`); other
  * paths go to handlers added with `hub.use()` (the dashboard mounts there), then 404. The routes live in
  * publish-route.ts and subscribe-route.ts; every accepted update goes through update-pipeline.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SessionOptions } from '@tidings/server';
+import { EventLogError, type SessionOptions } from '@tidings/server';
 import { createCorsPolicy } from './cors.js';
 import { PublishError } from './errors.js';
 import { answerFetch } from './http-fetch.js';
@@ -17,6 +17,7 @@ import { listenNode } from './http-node.js';
 import type { HubContext } from './hub-context.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './hub-options.js';
 import { type HubAnswer, type HubRequest, type HubResponse, textResponse } from './hub-request.js';
+import { watchLogHealth } from './log-health-watch.js';
 import { createLogger, type Logger } from './logger.js';
 import { HubMetrics } from './metrics.js';
 import { checkPublishFields, isRefusal } from './publish-request.js';
@@ -72,7 +73,7 @@ export interface Hub {
   onUpdate(listener: (update: Update) => void): () => void;
   /** The validated options. */
   readonly options: ResolvedHubOptions;
-  /** Ends every stream (clients reconnect elsewhere), stops timers, closes the store. */
+  /** Ends every stream (clients reconnect elsewhere), stops timers, closes the event log. */
   close(): Promise<void>;
   readonly closed: boolean;
 }
@@ -83,11 +84,20 @@ export function createHub(options: HubOptions = {}): Hub {
   const cors = createCorsPolicy(config.corsOrigins);
   const metrics = new HubMetrics();
   const registry = new SubscriberRegistry();
-  const pipeline = new UpdatePipeline(config, registry, metrics, log);
+  const pipeline = new UpdatePipeline(config.eventLog, registry, metrics, log);
   const extraHandlers: ExtraHandler[] = [];
   const startedAt = Date.now();
   let closing = false;
   const context: HubContext = { config, cors, metrics, log, registry, pipeline, isClosing: () => closing };
+  const stopHealthWatch = watchLogHealth(config.eventLog, (state, previous, error) => {
+    if (state === 'down') log.warn('event log down: publishes get 503 until it is back', { error });
+    else log.info(`event log ${state}`, { was: previous });
+    const note =
+      state === 'down'
+        ? 'the hub is degraded: updates are delayed until its event log is back'
+        : `the hub's event log is ${state}`;
+    for (const subscriber of registry.subscribers) subscriber.feed.session?.comment(note);
+  });
   const publishRoute = createPublishRoute(context);
   const subscribeRoute = createSubscribeRoute(context);
   const sessionOptions: SessionOptions = {
@@ -109,8 +119,7 @@ export function createHub(options: HubOptions = {}): Hub {
         return { kind: 'response', status: 204, headers: cors.preflight(origin), body: '' };
       return textResponse(405, 'use GET to subscribe or POST to publish', { allow: 'GET, POST, OPTIONS' });
     }
-    if (path === '/healthz' && request.method === 'GET')
-      return closing ? textResponse(503, 'closing') : textResponse(200, 'ok');
+    if (path === '/healthz' && request.method === 'GET') return health();
     if (path === '/metrics' && request.method === 'GET') {
       return {
         kind: 'response',
@@ -128,7 +137,14 @@ export function createHub(options: HubOptions = {}): Hub {
   });
   const renderMetrics = () => {
     metrics.subscribers = registry.size;
-    return metrics.render(null);
+    return metrics.render(config.eventLog.health());
+  };
+  /** 503 while the log cannot store updates (publishes would fail), so a balancer sends traffic elsewhere. */
+  const health = (): HubResponse => {
+    if (closing) return textResponse(503, 'closing');
+    const { state, error } = config.eventLog.health();
+    if (state === 'down') return textResponse(503, `the event log is down${error === null ? '' : `: ${error}`}`);
+    return textResponse(200, state === 'up' ? 'ok' : 'ok (degraded: the event log is catching up)');
   };
 
   const core = { answer, sessionOptions, extraHandlers, log };
@@ -149,7 +165,14 @@ export function createHub(options: HubOptions = {}): Hub {
         private: input.private ?? false,
       });
       if (isRefusal(fields)) throw new PublishError('INVALID_UPDATE', fields.status, fields.reason);
-      const update = await pipeline.publish(fields);
+      let update: Update | null;
+      try {
+        update = await pipeline.publish(fields);
+      } catch (error) {
+        if (error instanceof EventLogError && error.code === 'LOG_UNAVAILABLE')
+          throw new PublishError('LOG_UNAVAILABLE', 503, 'the event log is unavailable; the update was not stored');
+        throw error;
+      }
       if (update === null)
         throw new PublishError('DUPLICATE_ID', 409, 'an update with this id is already in the history');
       return update.id;
@@ -175,12 +198,10 @@ export function createHub(options: HubOptions = {}): Hub {
     async close() {
       if (closing) return;
       closing = true;
-      for (const subscriber of [...registry.subscribers]) {
-        subscriber.session?.close();
-        registry.delete(subscriber);
-      }
-      await pipeline.close();
-      await config.store.close();
+      pipeline.close();
+      stopHealthWatch();
+      for (const subscriber of [...registry.subscribers]) subscriber.feed.close();
+      await config.eventLog.close();
     },
   };
   return hub;

@@ -44,20 +44,6 @@ export class SelectorError extends Error {
   }
 }
 
-/** Why a history store refused an operation. */
-export type StoreErrorCode = 'CLOSED';
-
-/** A history store failed; the hub answers 503 and logs the code. */
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-
-  constructor(code: StoreErrorCode, message: string) {
-    super(message);
-    this.name = 'StoreError';
-    this.code = code;
-  }
-}
-
 /** Why `hub.publish()` refused an update. */
 export type PublishErrorCode =
   /** A field is missing or invalid (the HTTP API answers 400, or 413 for a limit). */
@@ -65,7 +51,9 @@ export type PublishErrorCode =
   /** The publisher-supplied id is already in the history (HTTP 409). */
   | 'DUPLICATE_ID'
   /** The hub is closing or closed (HTTP 503). */
-  | 'HUB_CLOSED';
+  | 'HUB_CLOSED'
+  /** The event log could not store the update (HTTP 503); nothing was stored. */
+  | 'LOG_UNAVAILABLE';
 
 /** `hub.publish()` refused an update. `status` is what the HTTP API answers in the same case. */
 export class PublishError extends Error {

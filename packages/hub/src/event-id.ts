@@ -2,19 +2,18 @@
  * Event ids. Generated ids are `urn:uuid:` + a random (v4) UUID, as Mercure hubs produce: an IRI, unique
  * without coordination between hubs, and opaque, so a cursor discloses nothing about other events
  * (draft-08 "Reconciliation" recommends random ids for that reason). The hub-wide order is not in the id
- * but in the history store, which keeps updates in the order the hub accepted them.
+ * but in the event log, which keeps updates in the order it accepted them (its positions).
  *
  * Publisher-supplied ids are accepted when they pass `checkPublisherId` and no update in the history
- * carries the same id; a duplicate is refused with 409 Conflict (the store's `append` decides, atomically).
+ * carries the same id; a duplicate is refused with 409 Conflict (the log's `append` decides, atomically).
  * The hub can only see the history it still has: an id reused after its first update left the history is
  * accepted again.
  */
 import { randomUUID } from 'node:crypto';
-import { MAX_FIELD_LENGTH } from './limits.js';
+import { EARLIEST, MAX_EVENT_ID_LENGTH } from '@tidings/server';
 import { hasForbiddenCharacters } from './text-rules.js';
 
-/** The reserved `Last-Event-ID` value asking for the whole history. */
-export const EARLIEST = 'earliest';
+export { EARLIEST };
 
 export function generateEventId(): string {
   return `urn:uuid:${randomUUID()}`;
@@ -23,7 +22,7 @@ export function generateEventId(): string {
 /** Why a publisher-supplied id is refused, or null when it is acceptable. */
 export function checkPublisherId(id: string): string | null {
   if (id.length === 0) return 'id must not be empty';
-  if (id.length > MAX_FIELD_LENGTH) return `id must be at most ${MAX_FIELD_LENGTH} characters`;
+  if (id.length > MAX_EVENT_ID_LENGTH) return `id must be at most ${MAX_EVENT_ID_LENGTH} characters`;
   // [spec] 0.x and draft-08 "Publication": ids starting with "#" are reserved for hub-generated fragments.
   if (id.startsWith('#')) return 'id must not start with "#"';
   // [spec] draft-08 "Publication": `earliest` is the reserved replay-from-the-start value.

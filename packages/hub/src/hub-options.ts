@@ -1,7 +1,8 @@
-import type { HistoryStore } from './history-store.js';
+import { checkEventLog, type EventLog, MemoryLog } from '@tidings/server';
 import { createVerifyKey, isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm, type JwtKey } from './jwt.js';
 import {
   DEFAULT_HEARTBEAT_SECONDS,
+  DEFAULT_HISTORY_BYTES,
   DEFAULT_HISTORY_SIZE,
   DEFAULT_HISTORY_TTL_SECONDS,
   DEFAULT_JWT_ALG,
@@ -10,7 +11,6 @@ import {
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
 } from './limits.js';
 import { LOG_LEVELS, type LogLevel, type LogSink, stdoutSink } from './logger.js';
-import { MemoryHistoryStore } from './memory-store.js';
 
 /** A verification key: the secret (HS*) or PEM public key (RS256, ES256), with its algorithm. */
 export interface KeyOption {
@@ -31,12 +31,18 @@ export interface HubOptions {
   corsOrigins?: readonly string[];
   /** Seconds between keep-alive comments; default 30; null or 0 disables. */
   heartbeat?: number | null;
-  /** Updates kept for replay; default 10000; 0 keeps none. */
+  /** Updates the default memory log keeps for replay; default 10000; 0 keeps none. Not with `log`. */
   historySize?: number;
-  /** Seconds an update is kept for replay; default null (until the size limit trims it). */
+  /** Bytes of updates the default memory log keeps (their event-stream encoding); default 67108864 (64 MiB). Not with `log`. */
+  historyBytes?: number;
+  /** Seconds the default memory log keeps an update; default null (until a size limit trims it). Not with `log`. */
   historyTtl?: number | null;
-  /** Where history lives; default a new `MemoryHistoryStore`. The hub closes it on `close()`. */
-  store?: HistoryStore;
+  /**
+   * The event log that orders, keeps and feeds every update: default a `MemoryLog` with the history
+   * limits above. `@tidings/sqlite` keeps history across restarts; `@tidings/redis` makes several hubs
+   * act as one. The hub closes it on `close()`.
+   */
+  eventLog?: EventLog;
   /** Largest publish body in bytes; default 1048576. */
   maxBody?: number;
   /** Bytes queued for one subscriber before it is disconnected as slow; default 4194304. */
@@ -59,9 +65,7 @@ export interface ResolvedHubOptions {
   readonly anonymous: boolean;
   readonly corsOrigins: readonly string[];
   readonly heartbeatSeconds: number | null;
-  readonly historySize: number;
-  readonly historyTtlMs: number | null;
-  readonly store: HistoryStore;
+  readonly eventLog: EventLog;
   readonly maxBody: number;
   readonly subscriberQueueBytes: number;
   readonly maxSubscribers: number;
@@ -91,6 +95,31 @@ function key(name: string, option: KeyOption | null | undefined): JwtKey | null 
   }
 }
 
+/** The given event log, or the default memory log with the history limits. */
+function resolveEventLog(options: HubOptions): EventLog {
+  const { eventLog: log, historySize, historyBytes, historyTtl } = options;
+  if (log !== undefined) {
+    if (historySize !== undefined || historyBytes !== undefined || historyTtl !== undefined) {
+      throw new TypeError(
+        'give either eventLog or historySize/historyBytes/historyTtl, not both: a log has its own limits',
+      );
+    }
+    checkEventLog(log, 'eventLog');
+    return log;
+  }
+  const ttl =
+    historyTtl === null
+      ? null
+      : historyTtl === undefined
+        ? DEFAULT_HISTORY_TTL_SECONDS
+        : positiveInteger('historyTtl', historyTtl, 0);
+  return new MemoryLog({
+    maxCount: positiveInteger('historySize', historySize, DEFAULT_HISTORY_SIZE, true),
+    maxBytes: positiveInteger('historyBytes', historyBytes, DEFAULT_HISTORY_BYTES),
+    maxAge: ttl === null ? null : ttl * 1000,
+  });
+}
+
 /** Validates options at the call, with a TypeError that says how to fix them. */
 export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('createHub options must be an object');
@@ -108,12 +137,6 @@ export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions 
   }
   const heartbeat =
     options.heartbeat === null ? 0 : positiveInteger('heartbeat', options.heartbeat, DEFAULT_HEARTBEAT_SECONDS, true);
-  const ttl =
-    options.historyTtl === null
-      ? null
-      : options.historyTtl === undefined
-        ? DEFAULT_HISTORY_TTL_SECONDS
-        : positiveInteger('historyTtl', options.historyTtl, 0);
   const publicUrl = options.publicUrl ?? 'http://localhost/.well-known/mercure';
   try {
     new URL(publicUrl);
@@ -125,19 +148,14 @@ export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions 
   if (options.log !== undefined && options.log !== null && typeof options.log !== 'function') {
     throw new TypeError('log must be a function receiving each JSON line, or null');
   }
-  const store = options.store ?? new MemoryHistoryStore();
-  if (typeof store.append !== 'function' || typeof store.readAfter !== 'function' || typeof store.trim !== 'function') {
-    throw new TypeError('store must implement the HistoryStore interface (append, readAfter, trim, close)');
-  }
+  const eventLog = resolveEventLog(options);
   return {
     publisherKey,
     subscriberKey,
     anonymous: options.anonymous ?? false,
     corsOrigins,
     heartbeatSeconds: heartbeat === 0 ? null : heartbeat,
-    historySize: positiveInteger('historySize', options.historySize, DEFAULT_HISTORY_SIZE, true),
-    historyTtlMs: ttl === null ? null : ttl * 1000,
-    store,
+    eventLog,
     maxBody: positiveInteger('maxBody', options.maxBody, DEFAULT_MAX_BODY_BYTES),
     subscriberQueueBytes: positiveInteger(
       'subscriberQueueBytes',

@@ -21,13 +21,10 @@ export {
   type PublishErrorCode,
   SelectorError,
   type SelectorErrorCode,
-  StoreError,
-  type StoreErrorCode,
   TokenError,
   type TokenErrorCode,
 } from './errors.js';
 export { checkPublisherId, EARLIEST, generateEventId } from './event-id.js';
-export type { HistoryStore, ReadOptions, ReadResult, TrimPolicy } from './history-store.js';
 export type { HubOptions, KeyOption, ResolvedHubOptions } from './hub-options.js';
 export {
   createSigningKey,
@@ -43,8 +40,6 @@ export {
 } from './jwt.js';
 export * as limits from './limits.js';
 export { LOG_LEVELS, type LogLevel, type LogSink } from './logger.js';
-export { MemoryHistoryStore } from './memory-store.js';
-export { REPLAY_EVENT } from './subscribe-route.js';
 export { anyTopicMatches, compileSelector, type SelectorKind, type TopicSelector, WILDCARD } from './topic-selector.js';
 export type { Update } from './update.js';
 export { compileUriTemplate } from './uri-template.js';

@@ -20,10 +20,15 @@ export const DEFAULT_HEARTBEAT_SECONDS = 30;
 export const DEFAULT_HISTORY_SIZE = 10_000;
 /** Seconds an update stays in history (`--history-ttl`); `null` keeps updates until the size limit trims them. */
 export const DEFAULT_HISTORY_TTL_SECONDS: number | null = null;
-/** Seconds between age-based history trims (the size limit is enforced on every append). */
+/**
+ * Bytes of updates kept for replay (`--history-bytes`): 64 MiB. A count alone does not bound memory:
+ * 10,000 updates of up to 1 MiB each would be about 10 GiB (20 with their encoded copies).
+ */
+export const DEFAULT_HISTORY_BYTES = 64 * 1024 * 1024;
+/** Milliseconds between two looks at the event log's health (one timer per hub), to report a change. */
+export const LOG_HEALTH_CHECK_INTERVAL_MS = 1_000;
+/** Seconds between age-based history trims (the count and byte limits are enforced on every append). */
 export const HISTORY_TRIM_INTERVAL_SECONDS = 10;
-/** Updates read from the store per page while replaying; bounds one read's memory. */
-export const REPLAY_PAGE_SIZE = 1_000;
 
 /**
  * Largest publish request body in bytes (`--max-body`): 1 MiB. Bigger bodies get 413 before they are
@@ -38,7 +43,11 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_DISCARD_BYTES = 1024 * 1024;
 /** Topics in one update (canonical plus alternates). More get 413: each costs a match per subscriber. */
 export const MAX_TOPICS_PER_UPDATE = 100;
-/** Longest topic, id or type in UTF-16 code units. Longer values get 413. */
+/**
+ * Longest topic or type in UTF-16 code units. Longer values get 413. Ids have one limit for publish and
+ * `Last-Event-ID` alike: `MAX_EVENT_ID_LENGTH` of @tidings/server (also 2,048), so any id a client
+ * received can come back.
+ */
 export const MAX_FIELD_LENGTH = 2_048;
 /** Largest `retry` value accepted from a publisher, in milliseconds (one day). */
 export const MAX_RETRY_MS = 86_400_000;

@@ -4,6 +4,8 @@
  * (`topic` a string or an array, `private` a boolean, `retry` a number or a string of digits). Every
  * refusal carries the HTTP status and a short reason that names the field, never its value.
  */
+
+import { MAX_EVENT_ID_LENGTH } from '@tidings/server';
 import { checkPublisherId } from './event-id.js';
 import { MAX_FIELD_LENGTH, MAX_RETRY_MS, MAX_TOPICS_PER_UPDATE } from './limits.js';
 import { hasForbiddenCharacters, hasValidPercentEscapes } from './text-rules.js';
@@ -75,7 +77,7 @@ export function checkPublishFields(raw: {
   }
   const fields: PublishFields = { topics, data: raw.data ?? '', private: raw.private };
   if (raw.id !== undefined) {
-    if (raw.id.length > MAX_FIELD_LENGTH) return refuse(413, `id longer than ${MAX_FIELD_LENGTH} characters`);
+    if (raw.id.length > MAX_EVENT_ID_LENGTH) return refuse(413, `id longer than ${MAX_EVENT_ID_LENGTH} characters`);
     const problem = checkPublisherId(raw.id);
     if (problem !== null) return refuse(400, problem);
     fields.id = raw.id;

@@ -2,6 +2,7 @@
  * POST /.well-known/mercure: a publisher's update, form or JSON, authorized by a publisher JWT (Bearer
  * header or the mercureAuthorization cookie). Answers 200 with the update's id, or the refusal's status.
  */
+import { EventLogError } from '@tidings/server';
 import { canPublish, type Grants, grantsFromClaims } from './authorization.js';
 import { TokenError } from './errors.js';
 import type { HubContext } from './hub-context.js';
@@ -9,6 +10,7 @@ import { bearerChallenge, type HubRequest, type HubResponse, TEXT, textResponse 
 import { verifyJwt } from './jwt.js';
 import { isRefusal, parsePublishBody } from './publish-request.js';
 import { readRequestToken } from './request-token.js';
+import { describeError } from './update-pipeline.js';
 
 /** The publish handler, timed for the publish-latency histogram and counted by status. */
 export function createPublishRoute(hub: HubContext): (request: HubRequest) => Promise<HubResponse> {
@@ -18,8 +20,7 @@ export function createPublishRoute(hub: HubContext): (request: HubRequest) => Pr
     try {
       response = await publish(hub, request);
     } catch (error) {
-      hub.log.error('publish failed', { error: error instanceof Error ? error.name : 'unknown' });
-      response = textResponse(503, 'the history store is unavailable');
+      response = publishFailure(hub, error);
     }
     if (response.status === 200) hub.metrics.observePublish((performance.now() - started) / 1000);
     else hub.metrics.rejectPublish(response.status);
@@ -82,6 +83,18 @@ async function publish(hub: HubContext, request: HubRequest): Promise<HubRespons
   log.debug('published', { id: update.id, topics: update.topics.length, private: update.private });
   // [spec] 0.x "Publication": the body of the answer is the update's id.
   return { kind: 'response', status: 200, headers: { 'content-type': TEXT }, body: update.id };
+}
+
+/** The answer to a publish that threw: 503 when the log could not store it (nothing was stored), else 500. */
+function publishFailure(hub: HubContext, error: unknown): HubResponse {
+  hub.log.error('publish failed', { error: describeError(error) });
+  if (error instanceof EventLogError && error.code === 'LOG_UNAVAILABLE')
+    return textResponse(503, 'the event log is unavailable, so the update was not stored; try again later', {
+      'retry-after': '5',
+    });
+  if (error instanceof EventLogError && error.code === 'LOG_CLOSED')
+    return textResponse(503, 'the hub is shutting down');
+  return textResponse(500, 'the hub failed to publish this update (see its log)');
 }
 
 function originOf(url: string | undefined): string | undefined {

@@ -6,8 +6,10 @@
  * - Replay: [spec] the `Last-Event-ID` header wins over the `lastEventID` (0.x) and `last_event_id`
  *   (draft-08) query parameters.
  */
+
+import { decodeUtf8Header, MAX_EVENT_ID_LENGTH } from '@tidings/server';
 import { SelectorError } from './errors.js';
-import { MAX_FIELD_LENGTH, MAX_SELECTORS_PER_SUBSCRIPTION } from './limits.js';
+import { MAX_SELECTORS_PER_SUBSCRIPTION } from './limits.js';
 import { hasValidPercentEscapes } from './text-rules.js';
 import { compileSelector, type SelectorKind, type TopicSelector } from './topic-selector.js';
 
@@ -52,10 +54,11 @@ export function parseSubscribeQuery(url: URL, lastEventIdHeader: string | undefi
   if (selectors.length === 0)
     throw new SelectorError('INVALID_SELECTOR', 'missing topic selector (topic or match parameter)');
   // An empty value (no id seen yet) asks for no replay.
-  const lastEventId =
-    (lastEventIdHeader ?? url.searchParams.get('lastEventID') ?? url.searchParams.get('last_event_id')) || null;
-  if (lastEventId !== null && lastEventId.length > MAX_FIELD_LENGTH) {
-    throw new SelectorError('INVALID_SELECTOR', `Last-Event-ID longer than ${MAX_FIELD_LENGTH} characters`);
+  // The header comes as UTF-8 bytes (browsers and @tidings/client send it so), handed over as Latin-1.
+  const header = lastEventIdHeader === undefined ? undefined : decodeUtf8Header(lastEventIdHeader);
+  const lastEventId = (header ?? url.searchParams.get('lastEventID') ?? url.searchParams.get('last_event_id')) || null;
+  if (lastEventId !== null && lastEventId.length > MAX_EVENT_ID_LENGTH) {
+    throw new SelectorError('INVALID_SELECTOR', `Last-Event-ID longer than ${MAX_EVENT_ID_LENGTH} characters`);
   }
   return { selectors, lastEventId };
 }

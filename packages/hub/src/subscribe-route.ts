@@ -2,29 +2,23 @@
  * GET /.well-known/mercure: an event stream of the updates whose topics the subscriber selects (and, for
  * private ones, is granted), after a replay of the history from Last-Event-ID when one is asked for.
  */
-import { formatEvent } from '@tidings/protocol';
-import type { Session } from '@tidings/server';
+import { encodeUtf8Header, LogSubscriber, type ReplayStart, resolveReplayStart, type Session } from '@tidings/server';
 import { type Grants, grantsFromClaims, NO_GRANTS } from './authorization.js';
 import { SelectorError, TokenError } from './errors.js';
-import { EARLIEST } from './event-id.js';
-import type { ReadResult } from './history-store.js';
 import type { HubContext } from './hub-context.js';
 import { bearerChallenge, type HubAnswer, type HubRequest, type HubResponse, textResponse } from './hub-request.js';
 import { verifyJwt } from './jwt.js';
-import { REPLAY_PAGE_SIZE } from './limits.js';
 import { readRequestToken } from './request-token.js';
 import { parseSubscribeQuery } from './subscribe-request.js';
 import { type Subscriber, wants } from './subscriber-registry.js';
-
-/** Type of the in-band event that tells a replaying subscriber where replay started (see README). */
-export const REPLAY_EVENT = 'tidings-replay';
+import { describeError } from './update-pipeline.js';
 
 export function createSubscribeRoute(hub: HubContext): (request: HubRequest) => Promise<HubAnswer> {
   return (request) => subscribe(hub, request);
 }
 
 async function subscribe(hub: HubContext, request: HubRequest): Promise<HubAnswer> {
-  const { config, registry, log } = hub;
+  const { config, registry, log, metrics } = hub;
   if (hub.isClosing()) return textResponse(503, 'the hub is shutting down');
   let query: ReturnType<typeof parseSubscribeQuery>;
   try {
@@ -38,58 +32,58 @@ async function subscribe(hub: HubContext, request: HubRequest): Promise<HubAnswe
   if (registry.size >= config.maxSubscribers)
     return textResponse(429, 'too many subscribers; try again later', { 'retry-after': '5' });
 
-  const requested = query.lastEventId;
   const subscriber: Subscriber = {
     selectors: query.selectors,
     grants: auth.grants,
     expiresAt: auth.exp,
-    session: null,
-    pending: requested === null ? null : [],
-    pendingBytes: 0,
     mark: 0,
+    feed: new LogSubscriber({
+      maxHeldBytes: config.subscriberQueueBytes,
+      replayEvent: config.replayEvent,
+      onEnd: (why, error) => {
+        registry.delete(subscriber);
+        metrics.subscribers = registry.size;
+        if (why === 'slow') hub.pipeline.reportSlow('replay', config.subscriberQueueBytes);
+        if (why === 'failed') log.error('replay failed', { error: describeError(error) });
+      },
+    }),
   };
-  // Registered before history is read: live updates published meanwhile wait in `pending`.
+  // Registered before the log is read: updates published meanwhile are held, then joined without a gap.
   registry.add(subscriber);
-  let first: ReadResult | null = null;
-  let anchor: string | null = null;
-  if (requested !== null) {
+  let replay: ReplayStart | null = null;
+  if (query.lastEventId !== null) {
     try {
-      first =
-        config.historySize === 0
-          ? { found: false, updates: [] }
-          : await config.store.readAfter(requested === EARLIEST ? null : requested, {
-              filter: (update) => wants(subscriber, update),
-              limit: REPLAY_PAGE_SIZE,
-            });
+      replay = await resolveReplayStart(config.eventLog, query.lastEventId);
     } catch (error) {
-      registry.delete(subscriber);
-      log.error('history read failed', { error: error instanceof Error ? error.name : 'unknown' });
-      return textResponse(503, 'the history store is unavailable');
+      subscriber.feed.close();
+      log.error('history read failed', { error: describeError(error) });
+      return textResponse(503, 'the event log is unavailable; try again later', { 'retry-after': '5' });
     }
-    // [spec] 0.x "Reconciliation" / draft-08: name the id replay starts after, or `earliest` when it is unknown or gone.
-    anchor = first.found ? requested : EARLIEST;
+    metrics.replays++;
   }
   const headers: Record<string, string> = { ...hub.cors.headers(request.header('origin')) };
-  if (anchor !== null) {
-    headers['last-event-id'] = anchor;
-    headers['mercure-last-event-id'] = anchor;
+  if (replay !== null) {
+    // [spec] 0.x "Reconciliation" / draft-08: name the id replay starts after, or `earliest` when it is
+    // unknown or gone. An id is text of any script: it goes on the wire as its UTF-8 bytes, as clients send it.
+    headers['last-event-id'] = encodeUtf8Header(replay.anchor);
+    headers['mercure-last-event-id'] = encodeUtf8Header(replay.anchor);
   }
   return {
     kind: 'stream',
     headers,
     start: (session) => {
-      if (session === null || !registry.subscribers.has(subscriber)) {
-        registry.delete(subscriber);
+      // No session: the response could not be opened. The subscriber must not stay registered.
+      if (session === null || subscriber.feed.state === 'closed') {
+        subscriber.feed.close();
         session?.close();
         return;
       }
       openSubscriber(hub, subscriber, session);
-      if (first !== null) {
-        replay(hub, subscriber, session, first, requested!, anchor!).catch((error) => {
-          log.error('replay failed', { error: error instanceof Error ? error.name : 'unknown' });
-          session.close();
+      void subscriber.feed
+        .start(session, replay, (update) => wants(subscriber, update), config.eventLog)
+        .then((written) => {
+          metrics.eventsDelivered += written;
         });
-      }
     },
   };
 }
@@ -125,7 +119,6 @@ function subscriberGrants(hub: HubContext, request: HubRequest): { grants: Grant
 
 function openSubscriber(hub: HubContext, subscriber: Subscriber, session: Session): void {
   const { registry, metrics, log } = hub;
-  subscriber.session = session;
   metrics.subscriptionsOpened++;
   metrics.subscribers = registry.size;
   const exp = subscriber.expiresAt;
@@ -137,49 +130,11 @@ function openSubscriber(hub: HubContext, subscriber: Subscriber, session: Sessio
     const wasRegistered = registry.delete(subscriber);
     metrics.subscribers = registry.size;
     const reason = (session.signal.reason as { code?: string } | undefined)?.code;
-    if (reason === 'SLOW_CLIENT' && wasRegistered) hub.pipeline.reportSlow('live');
+    if (reason === 'SLOW_CLIENT' && wasRegistered) hub.pipeline.reportSlow('live', hub.config.subscriberQueueBytes);
     log.debug('subscriber left', { reason: reason ?? 'unknown' });
   });
   log.debug('subscriber joined', {
     selectors: subscriber.selectors.length,
     anonymous: subscriber.grants === NO_GRANTS,
   });
-}
-
-/** Writes the history after `requested`, page by page, then joins live delivery with no gap or duplicate. */
-async function replay(
-  hub: HubContext,
-  subscriber: Subscriber,
-  session: Session,
-  first: ReadResult,
-  requested: string,
-  anchor: string,
-): Promise<void> {
-  const { config, pipeline } = hub;
-  if (config.replayEvent) {
-    session.write(formatEvent({ event: REPLAY_EVENT, data: JSON.stringify({ lastEventId: anchor, requested }) }));
-  }
-  const replayed = new Set<string>();
-  let page = first;
-  for (;;) {
-    for (const update of page.updates) {
-      if (!session.connected) return;
-      session.write(pipeline.bytesOf(update));
-      hub.metrics.eventsDelivered++;
-      replayed.add(update.id);
-      // Let the client take the history in pieces rather than overflowing its queue.
-      if (session.bufferedBytes > config.subscriberQueueBytes / 2) await session.whenDrained();
-    }
-    const last = page.updates.at(-1);
-    if (page.updates.length < REPLAY_PAGE_SIZE || last === undefined) break;
-    page = await config.store.readAfter(last.id, {
-      filter: (update) => wants(subscriber, update),
-      limit: REPLAY_PAGE_SIZE,
-    });
-  }
-  // Join: live updates that arrived during replay and were not in it, in publish order, then live.
-  const pending = subscriber.pending ?? [];
-  subscriber.pending = null;
-  subscriber.pendingBytes = 0;
-  for (const update of pending) if (!replayed.has(update.id)) pipeline.deliver(subscriber, update);
 }

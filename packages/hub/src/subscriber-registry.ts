@@ -3,7 +3,7 @@
  * from topic to subscribers, so an update for a topic nobody watches costs one lookup per topic; the
  * other selectors (`*`, templates, URL patterns) are tried one by one.
  */
-import type { Session } from '@tidings/server';
+import type { LogSubscriber } from '@tidings/server';
 import { canReceivePrivate, type Grants } from './authorization.js';
 import { anyTopicMatches, type TopicSelector } from './topic-selector.js';
 import type { Update } from './update.js';
@@ -13,12 +13,8 @@ export interface Subscriber {
   readonly grants: Grants;
   /** The token's `exp` (seconds since the epoch): the stream is closed then. Null: no expiry. */
   readonly expiresAt: number | null;
-  /** The open stream; null until replay has been read and the stream opened. */
-  session: Session | null;
-  /** Live updates that arrived while replay ran; null once the subscriber is live. */
-  pending: Update[] | null;
-  /** Bytes held in `pending`. */
-  pendingBytes: number;
+  /** Its place in the log's feed: holds updates until its replay has joined, then writes them. */
+  readonly feed: LogSubscriber;
   /** Dispatch stamp, so a subscriber reached through several topics gets an update once. */
   mark: number;
 }
@@ -85,20 +81,23 @@ export class SubscriberRegistry {
     return true;
   }
 
-  /** Calls `deliver` once for each subscriber that wants `update`. */
-  dispatch(update: Update, deliver: (subscriber: Subscriber) => void): void {
+  /** Delivers `update` once to each subscriber that wants it; returns how many wrote it now. */
+  dispatch(update: Update): number {
     const stamp = ++this.#stamp;
+    let written = 0;
     const visit = (subscriber: Subscriber, indexed: boolean) => {
       if (subscriber.mark === stamp) return;
       subscriber.mark = stamp;
       // Found under one of the topics: a selector equals it, so only a private update's grant is left to check.
-      if (indexed ? mayReceive(subscriber, update) : wants(subscriber, update)) deliver(subscriber);
+      if ((indexed ? mayReceive(subscriber, update) : wants(subscriber, update)) && subscriber.feed.deliver(update))
+        written++;
     };
     for (const topic of update.topics) {
       const set = this.#byTopic.get(topic);
       if (set !== undefined) for (const subscriber of set) visit(subscriber, true);
     }
     for (const subscriber of this.#patterned) visit(subscriber, false);
+    return written;
   }
 
   /** Selector sources with how many subscribers use each, most used first. */

@@ -277,6 +277,78 @@ describe('subscribe: replay after Last-Event-ID', () => {
   });
 });
 
+describe('subscribe: ids of any script and any allowed length come back', () => {
+  test('a non-ASCII Last-Event-ID header is read as UTF-8, so it matches (no replay of everything again)', async () => {
+    const topic = `urn:utf8:${Math.random()}`;
+    const id = `événement-€-𝄞-${Math.random()}`;
+    await send(topic, 'first', [['id', id]]);
+    await send(topic, 'second');
+    // Browsers and @tidings/client send the header as UTF-8 bytes; fetch takes one character per byte.
+    const sub = await subscribe(url(hub.hubUrl, [['topic', topic]]), {
+      'last-event-id': Buffer.from(id, 'utf8').toString('latin1'),
+    });
+    const headerText = Buffer.from(sub.headers.get('last-event-id')!, 'latin1').toString('utf8');
+    assert.equal(headerText, id, 'the response header names the id, as UTF-8 bytes');
+    const events = await sub.waitForEvents(2);
+    assert.deepEqual(JSON.parse(events[0]!.data), { lastEventId: id, requested: id });
+    assert.equal(events[1]!.data, 'second');
+    sub.close();
+  });
+
+  test('an id above U+00FF replayed through ?lastEventID= is answered 200, and leaves no subscriber behind', async () => {
+    const topic = `urn:wide:${Math.random()}`;
+    const id = `日本語-${Math.random()}`;
+    await send(topic, 'first', [['id', id]]);
+    await send(topic, 'second');
+    const subscribersNow = async () =>
+      Number(/^tidings_subscribers (\d+)/m.exec(await (await fetch(`${hub.url}/metrics`)).text())![1]);
+    const before = await subscribersNow();
+    for (let i = 0; i < 5; i++) {
+      const sub = await subscribe(
+        url(hub.hubUrl, [
+          ['topic', topic],
+          ['lastEventID', id],
+        ]),
+      );
+      assert.equal(sub.status, 200);
+      assert.equal(Buffer.from(sub.headers.get('mercure-last-event-id')!, 'latin1').toString('utf8'), id);
+      assert.equal((await sub.waitForEvents(2))[1]!.data, 'second');
+      sub.close();
+    }
+    for (let tries = 0; (await subscribersNow()) !== before; tries++) {
+      assert.ok(tries < 100, 'the subscribers left');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+
+  test('the longest id a publisher may give is accepted back as Last-Event-ID; one more character is refused at both ends', async () => {
+    const topic = `urn:long-id:${Math.random()}`;
+    const id = `urn:${'x'.repeat(2048 - 4 - 20)}${String(Math.random()).padEnd(20, '0').slice(0, 20)}`;
+    assert.equal(id.length, 2048);
+    await send(topic, 'first', [['id', id]]);
+    await send(topic, 'second');
+    const sub = await subscribe(url(hub.hubUrl, [['topic', topic]]), { 'last-event-id': id });
+    assert.equal(sub.status, 200);
+    assert.equal((await sub.waitForEvents(2))[1]!.data, 'second');
+    sub.close();
+    const tooLong = `${id}y`;
+    const refusedPublish = await publish(
+      hub.hubUrl,
+      [
+        ['topic', topic],
+        ['id', tooLong],
+      ],
+      { token: publisher },
+    );
+    assert.equal(refusedPublish.status, 413);
+    const refusedSubscribe = await fetch(url(hub.hubUrl, [['topic', topic]]), {
+      headers: { 'last-event-id': tooLong },
+    });
+    assert.equal(refusedSubscribe.status, 400);
+    assert.match(await refusedSubscribe.text(), /Last-Event-ID longer than 2048/);
+  });
+});
+
 describe('subscribe: slow subscribers, health and metrics', () => {
   test('a subscriber that stops reading is disconnected, counted and logged; the others get everything', async () => {
     const topic = `urn:slow:${Math.random()}`;
@@ -323,10 +395,15 @@ describe('subscribe: slow subscribers, health and metrics', () => {
       'tidings_slow_subscriber_disconnects_total',
       'tidings_publish_duration_seconds_bucket{le="+Inf"}',
       'tidings_publish_duration_seconds_count',
+      'tidings_replays_total',
+      'tidings_log_up',
+      'tidings_log_errors_total',
+      'tidings_log_feed_lag_entries',
     ]) {
       assert.match(text, new RegExp(`^${name.replace(/[{}+"]/g, '\\$&')} \\d`, 'm'), name);
     }
     assert.ok(Number(/^tidings_subscribers (\d+)/m.exec(text)![1]) >= 1);
+    assert.match(text, /^tidings_log_up 1$/m);
     sub.close();
     assert.equal((await fetch(`${hub.url}/nothing-here`)).status, 404);
   });
