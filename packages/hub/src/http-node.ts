@@ -149,7 +149,14 @@ export function listenNode(core: HubCore): (req: IncomingMessage, res: ServerRes
       .then((answer) => {
         if (answer === null) return passOn(core, req, res, request.url);
         if (answer.kind === 'response') return send(res, answer);
-        answer.start(createSession(req, res, { ...core.sessionOptions, headers: answer.headers }));
+        let session: ReturnType<typeof createSession>;
+        try {
+          session = createSession(req, res, { ...core.sessionOptions, headers: answer.headers });
+        } catch (error) {
+          answer.start(null); // the stream never opened: let the route unregister its subscriber
+          throw error;
+        }
+        answer.start(session);
       })
       .catch((error: unknown) => {
         core.log.error('request failed', { error: error instanceof Error ? error.name : 'unknown' });

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { createHub, PublishError } from '@tidings/hub';
 import { createParser, type ParsedEvent } from '@tidings/protocol';
+import { MemoryLog } from '@tidings/server';
 import { KEY } from './support/hub-process.ts';
 import { PUBLISH_ALL, subscribe, token, url } from './support/sse.ts';
 
@@ -184,5 +185,79 @@ describe('createHub: library API', () => {
     assert.ok(parsed.some((line) => line.msg === 'publish refused: invalid token' && line.reason === 'BAD_SIGNATURE'));
     assert.ok(parsed.some((line) => line.msg === 'published'));
     assert.ok(!lines.join('\n').includes(bad.split('.')[2]!));
+  });
+});
+
+describe('createHub: on an event log of its own', () => {
+  test('an update published while a subscription is being set up is held and delivered once, not dropped', async () => {
+    const log = new MemoryLog();
+    let release: () => void = () => {};
+    const lookupStarted = new Promise<void>((started) => {
+      const lookup = log.lookup.bind(log);
+      // The subscription's one look-up of its Last-Event-ID waits until the test lets it go on.
+      log.lookup = (id) => {
+        started();
+        return new Promise((resolve) => {
+          release = () => resolve(lookup(id));
+        });
+      };
+    });
+    const hub = createHub({ ...quiet, eventLog: log });
+    try {
+      const first = await hub.publish({ topics: 'urn:held', data: 'first' });
+      const pending = hub.fetch(
+        new Request('http://hub.test/.well-known/mercure?topic=urn:held', { headers: { 'last-event-id': first } }),
+      );
+      await lookupStarted;
+      await hub.publish({ topics: 'urn:held', data: 'during set-up' });
+      release();
+      const events = await readEvents(await pending, 2);
+      assert.deepEqual(
+        events.map((e) => [e.type, e.data]),
+        [
+          ['tidings-replay', JSON.stringify({ lastEventId: first, requested: first })],
+          ['message', 'during set-up'],
+        ],
+      );
+      assert.equal(hub.stats().eventsDelivered, 1);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  test('historyBytes bounds the history in bytes; eventLog and history limits together are refused', async () => {
+    const hub = createHub({ ...quiet, historyBytes: 4096 });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push(await hub.publish({ topics: 'urn:bytes', data: 'x'.repeat(1000) }));
+      const replay = await hub.fetch(
+        new Request('http://hub.test/.well-known/mercure?topic=urn:bytes', { headers: { 'last-event-id': ids[0]! } }),
+      );
+      assert.equal(replay.headers.get('last-event-id'), 'earliest', 'the first update was trimmed by bytes');
+      const kept = (await readEvents(replay, 4)).slice(1);
+      assert.ok(kept.length <= 4 && kept.at(-1)!.lastEventId !== ids[0]);
+    } finally {
+      await hub.close();
+    }
+    assert.throws(() => createHub({ eventLog: new MemoryLog(), historySize: 5 }), /either eventLog or historySize/);
+    assert.throws(() => createHub({ historyBytes: 0 }), /historyBytes must be a whole number >= 1/);
+    assert.throws(() => createHub({ eventLog: {} as never }), /eventLog must be an EventLog/);
+  });
+
+  test('a throwing onUpdate listener is logged; the update is still stored and delivered, the publisher gets its id', async () => {
+    const lines: string[] = [];
+    const hub = createHub({ ...quiet, log: (line) => lines.push(line) });
+    try {
+      hub.onUpdate(() => {
+        throw new Error('listener bug');
+      });
+      const stream = await hub.fetch(new Request('http://hub.test/.well-known/mercure?topic=urn:listener'));
+      const id = await hub.publish({ topics: 'urn:listener', data: 'still delivered' });
+      const [event] = await readEvents(stream, 1);
+      assert.equal(event!.lastEventId, id);
+      assert.ok(lines.some((line) => line.includes('onUpdate listener threw')));
+    } finally {
+      await hub.close();
+    }
   });
 });
