@@ -26,6 +26,7 @@ import {
   DEFAULT_MAX_SUBSCRIBERS,
   DEFAULT_PORT,
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
+  MAX_WORKERS,
   SHUTDOWN_GRACE_MS,
 } from './limits.js';
 import { createLogger, LOG_LEVELS, type LogLevel, stdoutSink } from './logger.js';
@@ -177,6 +178,14 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
     description: `JSON log threshold: ${LOG_LEVELS.join(', ')}.`,
   },
   {
+    name: 'workers',
+    kind: 'string',
+    env: [T('WORKERS')],
+    defaultText: '1',
+    description:
+      'Hub processes sharing the port, one per core; more than 1 needs a redis:// store (they act as one hub).',
+  },
+  {
     name: 'dashboard',
     kind: 'boolean',
     env: [T('DASHBOARD')],
@@ -196,6 +205,8 @@ export interface HubConfig {
   port: number;
   host: string;
   dashboard: boolean;
+  /** Processes that share the port (node:cluster); more than one needs a shared (Redis) store. */
+  workers: number;
   store: StoreSpec;
   publicUrl: string | undefined;
   options: HubOptions;
@@ -264,6 +275,7 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     port: integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535),
     host: stringFlag(values, 'host') ?? DEFAULT_HOST,
     dashboard: values.get('dashboard') === true,
+    workers: integerFlag(values, 'workers', 1, 1, MAX_WORKERS),
     store: { kind: 'memory' },
     publicUrl,
     options,
@@ -271,6 +283,11 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   // Check everything once here so bad keys or a bad store stop the start with exit code 2.
   try {
     config.store = parseStoreSpec(stringFlag(values, 'store') ?? 'memory');
+    if (config.workers > 1 && config.store.kind !== 'redis') {
+      throw new UsageError(
+        `--workers ${config.workers} needs --store redis://…: every worker must share one event log (memory is per process, a SQLite file takes one process)`,
+      );
+    }
     resolveHubOptions({ ...options, log: null });
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(error.message);

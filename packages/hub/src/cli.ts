@@ -3,10 +3,12 @@
  * The `tidings` command. Exit codes: 0 success, 1 runtime failure (port in use, publish refused),
  * 2 usage error (unknown flag, invalid value), with a message saying what to fix.
  */
+import cluster from 'node:cluster';
 import { UsageError } from './cli-flags.js';
 import { HUB_HELP, readHubConfig, runHub } from './cli-hub.js';
 import { PUBLISH_HELP, publish } from './cli-publish.js';
 import { makeToken, TOKEN_HELP } from './cli-token.js';
+import { superviseWorkers } from './cli-workers.js';
 
 const MAIN_HELP = `Usage: tidings <command> [flags]
 
@@ -35,7 +37,9 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(HUB_HELP);
           return 0;
         }
-        await runHub(config);
+        // The primary of several workers only supervises them; each worker (and a single hub) runs the hub.
+        if (config.workers > 1 && cluster.isPrimary) superviseWorkers(config);
+        else await runHub(config);
         return -1; // keeps running until a signal
       }
       case 'token': {

@@ -10,6 +10,9 @@ export const DEFAULT_HOST = '127.0.0.1';
 /** Signature algorithm of the configured JWT keys (`--jwt-alg`). */
 export const DEFAULT_JWT_ALG = 'HS256';
 
+/** Most hub processes `--workers` starts: more than the cores only adds context switches. */
+export const MAX_WORKERS = 64;
+
 /** Milliseconds open requests get to finish after SIGTERM before their connections are cut. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 

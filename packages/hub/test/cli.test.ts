@@ -28,6 +28,7 @@ describe('tidings --help', () => {
       ['--history-ttl', 'unlimited'],
       ['--store', 'memory'],
       ['--max-body', '1048576'],
+      ['--workers', '1'],
       ['--dashboard', 'false'],
     ];
     for (const args of [['--help'], ['hub', '--help']]) {
@@ -68,6 +69,8 @@ describe('tidings --help', () => {
       [['hub', '--store', 'sqlite:'], {}, /sqlite:PATH needs the path/],
       [['hub'], { TIDINGS_STORE: 'postgres://u:p@x/db' }, /unknown store postgres:/],
       [['hub', '--history-bytes', '0'], {}, /--history-bytes/],
+      [['hub', '--workers', '2'], {}, /--workers 2 needs --store redis:\/\//],
+      [['hub', '--workers', '0'], {}, /--workers/],
       [['hub', '--log-level', 'loud'], {}, /--log-level/],
       [['hub', '--frobnicate'], {}, /unknown flag --frobnicate/],
       [['hub', '--port'], {}, /--port needs a value/],

@@ -195,3 +195,40 @@ describe('cluster: several hubs on one Redis act as one', () => {
     }
   });
 });
+
+describe('cluster: --workers N on one machine', () => {
+  test('two worker processes share the port and one Redis store: every subscriber gets every update once, in order', async () => {
+    const prefix = `tidings-test:workers:${process.pid}:`;
+    prefixes.push(prefix);
+    const store = `${REDIS_URL}?prefix=${encodeURIComponent(prefix)}`;
+    const hub = await startHub(['--jwt-key', KEY, '--anonymous', '--store', store, '--workers', '2']);
+    try {
+      await hub.waitForLog((line) => line.msg === 'supervising workers');
+      // Both workers listen on the one port.
+      await new Promise<void>((resolve, reject) => {
+        const check = setInterval(() => {
+          const listening = hub.logs.filter((line) => line.msg === 'listening').map((line) => line.url);
+          if (listening.length === 2) {
+            clearInterval(check);
+            if (listening[0] === listening[1]) resolve();
+            else reject(new Error(`workers on different URLs: ${listening.join(', ')}`));
+          }
+        }, 50);
+      });
+      const topic = 'urn:workers';
+      // Each subscription is a new connection: node:cluster spreads them over the workers.
+      const subs = await Promise.all(Array.from({ length: 6 }, () => subscribe(url(hub.hubUrl, [['topic', topic]]))));
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push(await send(hub, topic, String(i)));
+      for (const sub of subs) {
+        assert.deepEqual(
+          (await sub.waitForEvents(20)).map((e) => e.lastEventId),
+          ids,
+        );
+        sub.close();
+      }
+    } finally {
+      assert.equal(await hub.stop(), 0, 'SIGTERM stops the workers and the supervisor cleanly');
+    }
+  });
+});
