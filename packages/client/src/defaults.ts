@@ -50,3 +50,9 @@ export const DEFAULT_MAX_QUEUED_EVENTS = 10_000;
  * reaches another (the CVE-2022-1650 class of bug).
  */
 export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'cookie', 'proxy-authorization'];
+
+/**
+ * The longest delay the client's timers take: 2^31 - 1 ms (about 24.8 days). Node and browsers run a
+ * longer timer at once (Node after 1 ms), so a server's huge `retry:` would be a reconnect storm.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;

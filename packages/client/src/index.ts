@@ -8,6 +8,7 @@ export {
   DEFAULT_MAX_QUEUED_EVENTS,
   DEFAULT_RECONNECTION_TIME,
   MAX_REDIRECTS,
+  MAX_TIMER_MS,
 } from './defaults.js';
 export { EventSourceErrorEvent, type EventSourceErrorEventInit } from './error-event.js';
 export { EventSourceError, type EventSourceErrorCode } from './errors.js';

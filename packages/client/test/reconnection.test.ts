@@ -77,6 +77,18 @@ describe('reconnection', () => {
     });
   });
 
+  test('a huge retry: waits (clamped to the longest timer, about 24.8 days) instead of reconnecting at once', async () => {
+    // Node runs a timer of more than 2^31 - 1 ms after 1 ms: without a clamp this is a reconnect storm.
+    const server = await streamServer((index) => `retry: 99999999999\ndata: ${index}\n\n`);
+    await withSource(server, undefined, async (source) => {
+      const logged = logEvents(source);
+      await waitFor(() => logged.errors.length >= 1, 'the end of the first stream');
+      await settle(300);
+      assert.equal(server.requests.length, 1, 'no reconnection within 300 ms');
+      assert.equal(logged.errors[0]?.retryDelay, 99999999999, 'the reconnection time is what the server said');
+    });
+  });
+
   test('a network error before the response reconnects; the error has no status', async () => {
     const server = await startServer((req, res, index) => {
       if (index === 0) {

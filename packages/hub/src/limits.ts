@@ -10,6 +10,9 @@ export const DEFAULT_HOST = '127.0.0.1';
 /** Signature algorithm of the configured JWT keys (`--jwt-alg`). */
 export const DEFAULT_JWT_ALG = 'HS256';
 
+/** The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days): a longer one runs after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Most hub processes `--workers` starts: more than the cores only adds context switches. */
 export const MAX_WORKERS = 64;
 

@@ -4,6 +4,7 @@
  */
 import { encodeUtf8Header, LogSubscriber, type ReplayStart, resolveReplayStart, type Session } from '@tidings/server';
 import { type Grants, grantsFromClaims, NO_GRANTS } from './authorization.js';
+import { atTime } from './deadline-timer.js';
 import { SelectorError, TokenError } from './errors.js';
 import type { HubContext } from './hub-context.js';
 import { bearerChallenge, type HubAnswer, type HubRequest, type HubResponse, textResponse } from './hub-request.js';
@@ -123,10 +124,9 @@ function openSubscriber(hub: HubContext, subscriber: Subscriber, session: Sessio
   metrics.subscribers = registry.size;
   const exp = subscriber.expiresAt;
   // [spec] 0.x "Subscribers": with an `exp` claim, the hub MUST close the connection at that time.
-  const expiry = exp === null ? undefined : setTimeout(() => session.close(), Math.max(0, exp * 1000 - Date.now()));
-  expiry?.unref();
+  const cancelExpiry = exp === null ? null : atTime(exp * 1000, () => session.close());
   session.onClose(() => {
-    if (expiry !== undefined) clearTimeout(expiry);
+    cancelExpiry?.();
     const wasRegistered = registry.delete(subscriber);
     metrics.subscribers = registry.size;
     const reason = (session.signal.reason as { code?: string } | undefined)?.code;
