@@ -8,7 +8,7 @@
 import { MAX_EVENT_ID_LENGTH } from '@tidings/server';
 import { checkPublisherId } from './event-id.js';
 import { MAX_FIELD_LENGTH, MAX_RETRY_MS, MAX_TOPICS_PER_UPDATE } from './limits.js';
-import { hasForbiddenCharacters, hasValidPercentEscapes } from './text-rules.js';
+import { hasForbiddenCharacters, hasLoneSurrogate, hasValidPercentEscapes } from './text-rules.js';
 import { WILDCARD } from './topic-selector.js';
 
 export interface PublishFields {
@@ -68,6 +68,15 @@ export function checkPublishFields(raw: {
   // [spec] draft-08: "The request MUST contain at least one topic field".
   if (topics.length === 0) return refuse(400, 'missing topic');
   if (topics.length > MAX_TOPICS_PER_UPDATE) return refuse(413, `too many topics (at most ${MAX_TOPICS_PER_UPDATE})`);
+  for (const [name, values] of [
+    ['topic', topics],
+    ['data', [raw.data]],
+    ['id', [raw.id]],
+    ['type', [raw.type]],
+  ] as const) {
+    if (values.some((value) => value !== undefined && hasLoneSurrogate(value)))
+      return refuse(400, `${name} has a lone surrogate (\\uD800-\\uDFFF without its pair): it is not valid Unicode`);
+  }
   for (const topic of topics) {
     if (topic.length === 0) return refuse(400, 'topic must not be empty');
     if (topic.length > MAX_FIELD_LENGTH) return refuse(413, `topic longer than ${MAX_FIELD_LENGTH} characters`);

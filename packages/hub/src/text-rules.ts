@@ -26,3 +26,13 @@ export function hasValidPercentEscapes(text: string): boolean {
     return false;
   }
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * True when `text` has a surrogate without its pair (JSON's `"\ud800"` makes one). It has no UTF-8
+ * form: it would go out as U+FFFD, so the hub refuses it rather than deliver something else.
+ */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}

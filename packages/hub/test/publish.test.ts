@@ -96,6 +96,11 @@ describe('publish: success', () => {
       [JSON.stringify({ topic: 'a', data: {} }), /data must be a string/],
       [JSON.stringify({ topic: 'a', private: 'yes' }), /private/],
       [JSON.stringify({ topic: 'a', retry: -1 }), /retry/],
+      // A lone surrogate cannot be sent as UTF-8: it would go out as U+FFFD, not what was published.
+      [JSON.stringify({ topic: 'a', data: 'x\ud800y' }), /data .*lone surrogate/],
+      [JSON.stringify({ topic: 'a\udfff' }), /topic .*lone surrogate/],
+      [JSON.stringify({ topic: 'a', id: '\ud83d' }), /id .*lone surrogate/],
+      [JSON.stringify({ topic: 'a', type: 't\udc00' }), /type .*lone surrogate/],
     ] as const) {
       const response = await fetch(hub.hubUrl, {
         method: 'POST',
