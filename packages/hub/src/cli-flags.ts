@@ -21,6 +21,8 @@ export class UsageError extends Error {
 
 export type FlagValues = Map<string, string | boolean | string[]>;
 
+const LOOKS_LIKE_FLAG = /^--[a-z][a-z0-9-]*(=|$)/i;
+
 export function parseFlags(
   argv: readonly string[],
   specs: readonly FlagSpec[],
@@ -53,8 +55,8 @@ export function parseFlags(
     }
     if (inline === undefined) {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2))
-        throw new UsageError(`--${name} needs a value`);
+      // A flag is `--name` or `--name=…`; anything else is a value, such as a PEM key ("-----BEGIN …").
+      if (next === undefined || LOOKS_LIKE_FLAG.test(next)) throw new UsageError(`--${name} needs a value`);
       inline = next;
       i++;
     }

@@ -57,6 +57,13 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
       'One key for publisher and subscriber tokens: the secret (HS*), or a PEM public key or its file (RS256, ES256).',
   },
   {
+    name: 'jwt-key-file',
+    kind: 'string',
+    env: [T('JWT_KEY_FILE')],
+    defaultText: 'none',
+    description: 'A file holding the key for both (a secret, or a PEM public key); instead of --jwt-key.',
+  },
+  {
     name: 'publisher-jwt-key',
     kind: 'string',
     env: [T('PUBLISHER_JWT_KEY'), 'MERCURE_PUBLISHER_JWT_KEY'],
@@ -231,6 +238,19 @@ function keyMaterial(value: string, alg: JwtAlgorithm, flag: string): KeyOption 
   return { key: pem, alg };
 }
 
+/** The --jwt-key value, or the content of --jwt-key-file (without the trailing newline editors add). */
+function sharedKey(values: FlagValues): string | undefined {
+  const value = stringFlag(values, 'jwt-key');
+  const file = stringFlag(values, 'jwt-key-file');
+  if (file === undefined) return value;
+  if (value !== undefined) throw new UsageError('give either --jwt-key or --jwt-key-file, not both');
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new UsageError(`--jwt-key-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
 /** Reads and checks the flags; throws UsageError (exit 2) for anything wrong. */
 export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): HubConfig | 'help' {
   const { values, help } = parseFlags(argv, HUB_FLAGS, env);
@@ -238,7 +258,7 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const alg = algorithm(values, 'jwt-alg', DEFAULT_JWT_ALG);
   const publisherAlg = algorithm(values, 'publisher-jwt-alg', alg);
   const subscriberAlg = algorithm(values, 'subscriber-jwt-alg', alg);
-  const shared = stringFlag(values, 'jwt-key');
+  const shared = sharedKey(values);
   const publisherValue = stringFlag(values, 'publisher-jwt-key') ?? shared;
   const subscriberValue = stringFlag(values, 'subscriber-jwt-key') ?? shared ?? publisherValue;
   const logLevel = stringFlag(values, 'log-level') ?? 'info';

@@ -169,6 +169,46 @@ describe('tidings hub: environment and keys', () => {
   }
 });
 
+describe('tidings hub: keys given as PEM text or in a file', () => {
+  test('--jwt-key "$(cat public.pem)" works: a value starting with "-----BEGIN" is a value, not a flag', async () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const dir = mkdtempSync(join(tmpdir(), 'tidings-keys-'));
+    const privateFile = join(dir, 'private.pem');
+    writeFileSync(privateFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const hub = await startHub(['--jwt-alg', 'RS256', '--jwt-key', pem]);
+    try {
+      const signed = await runCli(['token', '--alg', 'RS256', '--key', privateFile, '--publish', '*']);
+      const answer = await publish(hub.hubUrl, [['topic', 'urn:pem']], { token: signed.stdout.trim() });
+      assert.equal(answer.status, 200, answer.body);
+    } finally {
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+
+  test('--jwt-key-file reads the key from a file (an HS256 secret: its trailing newline is not part of it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidings-keys-'));
+    const file = join(dir, 'secret');
+    writeFileSync(file, `${KEY}\n`);
+    const hub = await startHub(['--jwt-key-file', file]);
+    try {
+      const answer = await publish(hub.hubUrl, [['topic', 'urn:file']], { token: token(PUBLISH_ALL) });
+      assert.equal(answer.status, 200, answer.body);
+    } finally {
+      assert.equal(await hub.stop(), 0);
+    }
+    for (const [args, message] of [
+      [['hub', '--jwt-key-file', join(dir, 'missing')], /--jwt-key-file: cannot read/],
+      [['hub', '--jwt-key-file', file, '--jwt-key', KEY], /either --jwt-key or --jwt-key-file/],
+    ] as const) {
+      const { code, stderr } = await runCli([...args]);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, message);
+      assert.ok(!stderr.includes(KEY), 'the key is never printed');
+    }
+  });
+});
+
 describe('tidings token and tidings publish', () => {
   test('tidings token prints a verifiable JWT with the Mercure claims and exp', async () => {
     const { code, stdout } = await runCli([
