@@ -82,7 +82,15 @@ function discardRest(req: IncomingMessage, alreadyRead: number): Promise<void> {
   });
 }
 
+/** Methods the Fetch standard forbids in a Request: handlers added with `hub.use()` can never see them. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
 async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (FORBIDDEN_METHODS.has((req.method ?? '').toUpperCase())) {
+    // `new Request()` would throw on them: answer here instead of failing with a 500 per request.
+    send(res, textResponse(405, `method ${req.method} is not supported`, { allow: 'GET, HEAD, POST, OPTIONS' }));
+    return;
+  }
   if (core.extraHandlers.length > 0) {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     const headers = new Headers();

@@ -2,6 +2,7 @@
 // stream (what anonymous viewers and token holders see), the viewer limit, options, and mounting from the CLI.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createHub, limits, mountDashboard } from '@tidings/hub';
@@ -431,6 +432,31 @@ test('the dashboard answers through the Fetch handler too (hub.fetch)', async ()
     await reader.cancel();
   } finally {
     dashboard.close();
+    await hub.close();
+  }
+});
+
+test('TRACE with the dashboard on is 405, not 500, and logs no error', async () => {
+  const lines: string[] = [];
+  const hub = await startDashboardHub({ log: (line) => lines.push(line) });
+  try {
+    for (const method of ['TRACE', 'trace']) {
+      // fetch refuses these methods, so a raw node:http request sends them, as an attacker would.
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const req = request(`${hub.url}/`, { method }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(status, 405, method);
+    }
+    assert.deepEqual(
+      lines.filter((line) => line.includes('"level":"error"')),
+      [],
+    );
+  } finally {
     await hub.close();
   }
 });
