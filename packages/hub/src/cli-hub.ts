@@ -25,9 +25,12 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_SUBSCRIBERS,
   DEFAULT_PORT,
+  DEFAULT_REQUEST_TIMEOUT_SECONDS,
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
+  HEADERS_TIMEOUT_SECONDS,
   MAX_WORKERS,
   SHUTDOWN_GRACE_MS,
+  TIMEOUT_CHECK_INTERVAL_MS,
 } from './limits.js';
 import { createLogger, LOG_LEVELS, type LogLevel, stdoutSink } from './logger.js';
 
@@ -185,6 +188,13 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
     description: `JSON log threshold: ${LOG_LEVELS.join(', ')}.`,
   },
   {
+    name: 'request-timeout',
+    kind: 'string',
+    env: [T('REQUEST_TIMEOUT')],
+    defaultText: String(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+    description: 'Seconds a client has to send a whole request (head and body); then 408. Streams are not affected.',
+  },
+  {
     name: 'workers',
     kind: 'string',
     env: [T('WORKERS')],
@@ -214,6 +224,8 @@ export interface HubConfig {
   dashboard: boolean;
   /** Processes that share the port (node:cluster); more than one needs a shared (Redis) store. */
   workers: number;
+  /** Seconds a client has to send a whole request. */
+  requestTimeoutSeconds: number;
   store: StoreSpec;
   publicUrl: string | undefined;
   options: HubOptions;
@@ -296,6 +308,7 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     host: stringFlag(values, 'host') ?? DEFAULT_HOST,
     dashboard: values.get('dashboard') === true,
     workers: integerFlag(values, 'workers', 1, 1, MAX_WORKERS),
+    requestTimeoutSeconds: integerFlag(values, 'request-timeout', DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3_600),
     store: { kind: 'memory' },
     publicUrl,
     options,
@@ -319,7 +332,12 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
 /** Starts the hub; resolves once it listens. SIGTERM and SIGINT stop it gracefully (exit 0). */
 export async function runHub(config: HubConfig): Promise<void> {
   const log = createLogger(config.options.logLevel ?? 'info', stdoutSink);
-  const server = createServer();
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  const server = createServer({
+    requestTimeout,
+    headersTimeout: Math.min(HEADERS_TIMEOUT_SECONDS * 1000, requestTimeout),
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -16,6 +16,18 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Most hub processes `--workers` starts: more than the cores only adds context switches. */
 export const MAX_WORKERS = 64;
 
+/**
+ * Seconds a client has to send a whole request, head and body (`--request-timeout`); then 408 and the
+ * connection is closed. Node's default is 5 minutes, so a publisher that never finished its body (even
+ * after a 401) held a connection that long. An event stream is not affected: its request is complete
+ * once its head is in.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+/** Seconds a client has to send a request's head (capped by --request-timeout): slow-loris heads. */
+export const HEADERS_TIMEOUT_SECONDS = 10;
+/** Milliseconds between Node's checks of those timeouts (its default, 30 s, would let them run late). */
+export const TIMEOUT_CHECK_INTERVAL_MS = 500;
+
 /** Milliseconds open requests get to finish after SIGTERM before their connections are cut. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 

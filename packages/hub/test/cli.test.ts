@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -283,4 +283,76 @@ test('SIGTERM: the hub stops accepting, ends the streams and exits 0', async () 
   await sub.ended; // the stream was ended by the hub, so EventSource clients reconnect (elsewhere)
   assert.ok(hub.logs.some((line) => line.msg === 'shutting down'));
   await assert.rejects(fetch(`${hub.url}/healthz`));
+});
+
+describe('tidings hub: requests that never finish, and shutdown', () => {
+  /** Sends `head` (and nothing more) on a raw socket; resolves what came back and how long until the hub closed it. */
+  function hold(port: number, head: string): Promise<{ answer: string; ms: number }> {
+    return new Promise((resolve, reject) => {
+      const started = performance.now();
+      const socket = connect(port, '127.0.0.1', () => socket.write(head));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve({ answer, ms: performance.now() - started }));
+      setTimeout(() => {
+        socket.destroy();
+        reject(new Error('the hub kept a stalled request open for 15 s'));
+      }, 15_000).unref();
+    });
+  }
+
+  test('--request-timeout: a publish whose head or body never finishes is cut off (408), not held for minutes', async () => {
+    const hub = await startHub(['--jwt-key', KEY, '--request-timeout', '1']);
+    try {
+      const port = Number(new URL(hub.url).port);
+      const stalledBody = await hold(
+        port,
+        `POST /.well-known/mercure HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token(PUBLISH_ALL)}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntopic=a`,
+      );
+      assert.match(stalledBody.answer, /^HTTP\/1\.1 408/);
+      assert.ok(stalledBody.ms < 5_000, `cut after ${Math.round(stalledBody.ms)} ms`);
+      const stalledHead = await hold(port, 'POST /.well-known/mercure HTTP/1.1\r\nHost: x\r\n');
+      assert.ok(stalledHead.ms < 5_000, `cut after ${Math.round(stalledHead.ms)} ms`);
+      // A stream is not a slow request: it stays open past the timeout.
+      const sub = await subscribe(url(hub.hubUrl, [['topic', 'urn:still-open']]), {
+        authorization: `Bearer ${token({ mercure: { subscribe: ['*'] } })}`,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      assert.equal(
+        (await publish(hub.hubUrl, [['topic', 'urn:still-open']], { token: token(PUBLISH_ALL) })).status,
+        200,
+      );
+      await sub.waitForEvents(1);
+      sub.close();
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  test('a publish whose body completes after SIGTERM is not answered 200 (nobody would get it)', async () => {
+    const hub = await startHub(['--jwt-key', KEY]);
+    const port = Number(new URL(hub.url).port);
+    const body = 'topic=urn:late&data=late';
+    const answer = new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          `POST /.well-known/mercure HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token(PUBLISH_ALL)}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+        ),
+      );
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      setTimeout(async () => {
+        hub.child.kill('SIGTERM');
+        await hub.waitForLog((line) => line.msg === 'shutting down');
+        socket.write(body.slice(5));
+      }, 300);
+    });
+    const text = await answer;
+    assert.doesNotMatch(text, /^HTTP\/1\.1 200/, text);
+    assert.match(text, /^HTTP\/1\.1 503/);
+    assert.equal(await hub.stop(), 0);
+  });
 });
