@@ -8,7 +8,8 @@ export const DEFAULT_KEEP_ALIVE_SECONDS = 15;
 
 /**
  * Bytes a session may hold that its client has not yet taken (beyond the transport's own small
- * buffer). One client that stops reading must not grow the server's memory without bound.
+ * buffer). One client that stops reading must not grow the server's memory without bound. It bounds a
+ * backlog: an empty queue takes one event of any size, so one big event never cuts off a fast reader.
  */
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 

@@ -189,7 +189,9 @@ export class Session {
     const max = this.#options.maxBufferedBytes;
     if (this.#queued + bytes.byteLength > max && this.#ready) this.#flush();
     if (this.#transport === null) return;
-    if (this.#queued + bytes.byteLength > max) {
+    // The bound is on a backlog that does not drain: an empty queue takes any one event, however large,
+    // so a client that keeps up is never cut off for one big write.
+    if (this.#queued > 0 && this.#queued + bytes.byteLength > max) {
       if (this.#options.slowClient === 'disconnect') {
         this.#finish('SLOW_CLIENT');
         return;
@@ -198,10 +200,6 @@ export class Session {
       while (this.#queue.length > 0 && this.#queued + bytes.byteLength > max) {
         this.#queued -= this.#queue.shift()!.byteLength;
         this.#dropped++;
-      }
-      if (bytes.byteLength > max) {
-        this.#dropped++;
-        return;
       }
     }
     this.#queue.push(bytes);

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { createParser, type ParsedEvent } from '@tidings/protocol';
 import type { NodeSessionOptions } from '@tidings/server/node';
-import { chunkedDecoder, sessionServer, until } from './helpers.ts';
+import { chunkedDecoder, openStream, sessionServer, until } from './helpers.ts';
 
 const MAX = 64 * 1024;
 const EVENT = 'x'.repeat(8 * 1024);
@@ -90,6 +90,26 @@ describe('back-pressure', () => {
       socket.destroy();
     } finally {
       await s.close();
+    }
+  });
+
+  it('sends one event larger than maxBufferedBytes to a reader that keeps up: the limit is about a backlog, not one write', async () => {
+    for (const slowClient of ['disconnect', 'drop-oldest'] as const) {
+      const s = await server({ slowClient });
+      try {
+        const stream = await openStream(s.url);
+        await until(() => s.sessions.length === 1, 'the session');
+        const session = s.sessions[0]!;
+        const big = 'y'.repeat(4 * MAX);
+        session.push(big, { id: 'big' });
+        await stream.waitFor(() => stream.events.length === 1, 'the big event');
+        assert.equal(stream.events[0]!.data, big, slowClient);
+        assert.equal(session.connected, true, slowClient);
+        assert.equal(session.droppedEvents, 0, slowClient);
+        stream.close();
+      } finally {
+        await s.close();
+      }
     }
   });
 });
