@@ -39,10 +39,17 @@ export const DEFAULT_MAX_ATTEMPTS = Number.POSITIVE_INFINITY;
 export const MAX_REDIRECTS = 20;
 
 /**
- * `iterate()`: events held for a consumer slower than the stream. Past this the stream is closed and
- * the iterator throws QUEUE_OVERFLOW, instead of buffering a fast stream into memory without bound.
+ * `iterate()`: events held for a consumer slower than the stream. At it, the stream is not read until the
+ * consumer catches up (TCP back-pressure reaches the server), instead of buffering a fast stream into
+ * memory without bound.
  */
 export const DEFAULT_MAX_QUEUED_EVENTS = 10_000;
+
+/**
+ * `iterate()`: bytes of event data held for a slow consumer (4 MiB). A count alone does not bound
+ * memory: 10,000 events of 1 MiB each would be 10 GiB.
+ */
+export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
 /**
  * Headers that carry credentials. When a redirect leads to another origin they are removed from the

@@ -15,9 +15,7 @@ export type EventSourceErrorCode =
   /** A line of the stream passed `maxLineLength`; that event was dropped, the connection stays open. */
   | 'LINE_TOO_LONG'
   /** An event's data passed `maxEventLength`; that event was dropped, the connection stays open. */
-  | 'EVENT_TOO_LONG'
-  /** `iterate()` only: the consumer fell `maxQueuedEvents` events behind; the stream was closed. */
-  | 'QUEUE_OVERFLOW';
+  | 'EVENT_TOO_LONG';
 
 /** The error class of @tidings/client, thrown by `iterate()` when a stream fails for good. */
 export class EventSourceError extends Error {

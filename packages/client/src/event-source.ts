@@ -40,6 +40,12 @@ function utf8ByteString(value: string): string {
  * the standard are marked [spec]. With only `withCredentials` (or no options) it behaves as a
  * browser's; the other options (see EventSourceOptions) are opt-in extras.
  */
+/**
+ * @internal A hook between two reads of the body: a subclass returns a promise to pause reading until
+ * it resolves (iterate() does, while its consumer is behind). Not part of the standard API.
+ */
+export const readGate: unique symbol = Symbol('tidings.readGate');
+
 export class EventSource extends EventTarget {
   declare static readonly CONNECTING: 0;
   declare static readonly OPEN: 1;
@@ -196,6 +202,11 @@ export class EventSource extends EventTarget {
    * [spec] Aborts the fetch, cancels a pending reconnection and sets readyState to CLOSED. No event
    * follows, not even the rest of the chunk being parsed when it is called from a handler.
    */
+  /** @internal See `readGate`: undefined reads on at once. */
+  [readGate](): Promise<void> | undefined {
+    return undefined;
+  }
+
   close(): void {
     this.#stopConnection();
     this.#clearReconnectTimer();
@@ -293,6 +304,14 @@ export class EventSource extends EventTarget {
     if (reader) {
       try {
         for (;;) {
+          const gate = this[readGate]();
+          if (gate !== undefined) {
+            // Back-pressure: the consumer is behind, so stop reading (TCP tells the server); not idle.
+            this.#clearIdleTimer();
+            await gate;
+            if (!current()) return;
+            this.#armIdleTimer(connection);
+          }
           const { done, value } = await reader.read();
           if (!current()) return;
           if (done) break;

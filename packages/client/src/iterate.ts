@@ -1,12 +1,20 @@
-import { DEFAULT_MAX_QUEUED_EVENTS } from './defaults.js';
+import { DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_EVENTS } from './defaults.js';
 import { EventSourceErrorEvent } from './error-event.js';
 import { EventSourceError } from './errors.js';
-import { EventSource } from './event-source.js';
+import { EventSource, readGate } from './event-source.js';
 import type { EventSourceOptions } from './options.js';
 
 export interface IterateOptions extends EventSourceOptions {
-  /** Events held while the loop body is busy; past it the stream closes and QUEUE_OVERFLOW is thrown. Default 10000. */
+  /**
+   * Events held while the loop body is busy; at it, reading the stream pauses (TCP back-pressure) until
+   * the loop catches up. Default 10000.
+   */
   maxQueuedEvents?: number;
+  /**
+   * Bytes of event data held while the loop body is busy (two per UTF-16 code unit: what the strings take
+   * at most); at it, reading pauses too. Default 4194304 (4 MiB).
+   */
+  maxQueuedBytes?: number;
   /** Called each time a connection opens. Default none. */
   onOpen?: () => void;
   /** Called with every error event, also those followed by a reconnection. Default none. */
@@ -21,9 +29,20 @@ export interface IterateOptions extends EventSourceOptions {
  * fails for good: a status other than 200, a wrong Content-Type, or reconnection given up.
  */
 export function iterate(url: string | URL, options: IterateOptions = {}): AsyncIterableIterator<MessageEvent<string>> {
-  const { maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS, onOpen, onError, ...sourceOptions } = options ?? {};
-  if (!Number.isSafeInteger(maxQueuedEvents) || maxQueuedEvents < 1) {
-    throw new TypeError(`options.maxQueuedEvents must be a positive integer, got ${String(maxQueuedEvents)}`);
+  const {
+    maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS,
+    maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES,
+    onOpen,
+    onError,
+    ...sourceOptions
+  } = options ?? {};
+  for (const [name, value] of [
+    ['maxQueuedEvents', maxQueuedEvents],
+    ['maxQueuedBytes', maxQueuedBytes],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new TypeError(`options.${name} must be a positive integer, got ${String(value)}`);
+    }
   }
   for (const [name, value] of [
     ['onOpen', onOpen],
@@ -34,6 +53,9 @@ export function iterate(url: string | URL, options: IterateOptions = {}): AsyncI
 
   const queue: MessageEvent<string>[] = [];
   let head = 0; // queue[head] is the next event: shift() would copy the array each time
+  let queuedBytes = 0;
+  let resumeReading: (() => void) | undefined;
+  const full = () => queue.length - head >= maxQueuedEvents || queuedBytes >= maxQueuedBytes;
   let ended = false;
   let failure: EventSourceError | undefined;
   let waiters: (() => void)[] = [];
@@ -49,11 +71,9 @@ export function iterate(url: string | URL, options: IterateOptions = {}): AsyncI
   class IteratedEventSource extends EventSource {
     override dispatchEvent(event: Event): boolean {
       if (event instanceof MessageEvent) {
-        if (queue.length - head >= maxQueuedEvents) {
-          finish(new EventSourceError('QUEUE_OVERFLOW', `more than ${maxQueuedEvents} events waited for the loop`));
-          return false;
-        }
+        // Reading pauses when the queue is full (below), so it grows past the bounds by one read at most.
         queue.push(event as MessageEvent<string>);
+        queuedBytes += (event.data as string).length * 2;
         wake();
       } else if (event instanceof EventSourceErrorEvent) {
         onError?.(event);
@@ -65,6 +85,13 @@ export function iterate(url: string | URL, options: IterateOptions = {}): AsyncI
         onOpen?.();
       }
       return super.dispatchEvent(event);
+    }
+
+    override [readGate](): Promise<void> | undefined {
+      if (!full() || ended) return undefined;
+      return new Promise((resolve) => {
+        resumeReading = resolve;
+      });
     }
   }
 
@@ -79,6 +106,7 @@ export function iterate(url: string | URL, options: IterateOptions = {}): AsyncI
     source.close();
     signal?.removeEventListener('abort', onAbort);
     wake();
+    resumeReading?.();
   }
 
   return {
@@ -87,9 +115,15 @@ export function iterate(url: string | URL, options: IterateOptions = {}): AsyncI
         if (head < queue.length) {
           const value = queue[head]!;
           queue[head++] = undefined as unknown as MessageEvent<string>;
+          queuedBytes -= value.data.length * 2;
           if (head === queue.length) {
             queue.length = 0;
             head = 0;
+          }
+          if (resumeReading !== undefined && !full()) {
+            const resume = resumeReading;
+            resumeReading = undefined;
+            resume();
           }
           return { value, done: false };
         }

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventSourceError, type EventSourceErrorEvent, iterate } from '../src/index.ts';
 import { EVENT_STREAM, startServer } from './support/test-server.ts';
-import { waitFor } from './support/wait.ts';
 
 describe('iterate', () => {
   test('yields every event, named ones too, across a reconnection with Last-Event-ID', async () => {
@@ -120,23 +119,39 @@ describe('iterate', () => {
     }
   });
 
-  test('a consumer that falls maxQueuedEvents behind gets the queued events, then QUEUE_OVERFLOW', async () => {
+  test('a consumer that falls behind holds the stream back (bounded in events and bytes), then gets every event in order', async () => {
+    const chunk = 'x'.repeat(64 * 1024);
+    const total = 3_000; // about 200 MB if the client read on regardless
+    let written = 0;
+    let finished = false;
     const server = await startServer((_req, res) => {
       res.writeHead(200, EVENT_STREAM);
-      res.write('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\ndata: 5\n\n');
+      const pump = () => {
+        while (written < total) {
+          if (!res.write(`id: ${written++}\ndata: ${chunk}\n\n`)) return void res.once('drain', pump);
+        }
+        finished = true;
+        res.end();
+      };
+      pump();
     });
     try {
-      const events = iterate(server.url(), { maxQueuedEvents: 3 });
-      await waitFor(() => server.requests.length === 1, 'the request');
-      await server.requests[0]?.closed; // the overflow closed the stream before the loop read anything
-      const seen: string[] = [];
-      await assert.rejects(
-        async () => {
-          for await (const event of events) seen.push(event.data);
-        },
-        { code: 'QUEUE_OVERFLOW' },
-      );
-      assert.deepEqual(seen, ['1', '2', '3']);
+      for (const options of [{ maxQueuedBytes: 256 * 1024 }, { maxQueuedEvents: 4 }]) {
+        written = 0;
+        finished = false;
+        const events = iterate(server.url(), { ...options, reconnect: null });
+        const first = await events.next(); // the loop body is now "busy": nothing more is taken for a while
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.ok(!finished && written < total / 4, `${JSON.stringify(options)}: the server wrote ${written} events`);
+        let count = 1;
+        let last = Number(first.value!.lastEventId);
+        for await (const event of events) {
+          assert.equal(Number(event.lastEventId), last + 1, 'in order, none lost');
+          last++;
+          count++;
+        }
+        assert.equal(count, total);
+      }
     } finally {
       await server.close();
     }
@@ -163,6 +178,10 @@ describe('iterate', () => {
     assert.throws(
       () => iterate('http://127.0.0.1:9/', { maxQueuedEvents: 0 }),
       /maxQueuedEvents must be a positive integer/,
+    );
+    assert.throws(
+      () => iterate('http://127.0.0.1:9/', { maxQueuedBytes: 1.5 }),
+      /maxQueuedBytes must be a positive integer/,
     );
     assert.throws(() => iterate('http://127.0.0.1:9/', { onError: 'x' as never }), /onError must be a function/);
     assert.throws(() => iterate('/relative'), { name: 'SyntaxError' });
