@@ -60,6 +60,14 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
       'One key for publisher and subscriber tokens: the secret (HS*), or a PEM public key or its file (RS256, ES256).',
   },
   {
+    name: 'allow-weak-key',
+    kind: 'boolean',
+    env: [T('ALLOW_WEAK_KEY')],
+    defaultText: 'false',
+    description:
+      'Accept an HS* key shorter than its hash (32 bytes for HS256); for trials only: short keys are guessed from one token.',
+  },
+  {
     name: 'jwt-key-file',
     kind: 'string',
     env: [T('JWT_KEY_FILE')],
@@ -240,8 +248,8 @@ function algorithm(values: FlagValues, name: string, fallback: JwtAlgorithm): Jw
 }
 
 /** A key flag's value: PEM text (with literal "\n" allowed, as env files write it), a PEM file path, or a secret. */
-function keyMaterial(value: string, alg: JwtAlgorithm, flag: string): KeyOption {
-  if (alg.startsWith('HS')) return { key: value, alg };
+function keyMaterial(value: string, alg: JwtAlgorithm, flag: string, allowWeakKey: boolean): KeyOption {
+  if (alg.startsWith('HS')) return { key: value, alg, allowWeakKey };
   let pem = value.replace(/\\n/g, '\n');
   if (!pem.includes('-----BEGIN')) {
     if (!existsSync(pem)) throw new UsageError(`--${flag}: ${alg} needs a PEM public key or the path of a PEM file`);
@@ -271,6 +279,7 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const publisherAlg = algorithm(values, 'publisher-jwt-alg', alg);
   const subscriberAlg = algorithm(values, 'subscriber-jwt-alg', alg);
   const shared = sharedKey(values);
+  const weak = values.get('allow-weak-key') === true;
   const publisherValue = stringFlag(values, 'publisher-jwt-key') ?? shared;
   const subscriberValue = stringFlag(values, 'subscriber-jwt-key') ?? shared ?? publisherValue;
   const logLevel = stringFlag(values, 'log-level') ?? 'info';
@@ -299,9 +308,10 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     subscriberQueueBytes: integerFlag(values, 'subscriber-queue', DEFAULT_SUBSCRIBER_QUEUE_BYTES, 1024, 2 ** 31),
     maxSubscribers: integerFlag(values, 'max-subscribers', DEFAULT_MAX_SUBSCRIBERS, 1, 10 ** 7),
     logLevel: logLevel as LogLevel,
-    publisherKey: publisherValue === undefined ? null : keyMaterial(publisherValue, publisherAlg, 'publisher-jwt-key'),
+    publisherKey:
+      publisherValue === undefined ? null : keyMaterial(publisherValue, publisherAlg, 'publisher-jwt-key', weak),
     subscriberKey:
-      subscriberValue === undefined ? null : keyMaterial(subscriberValue, subscriberAlg, 'subscriber-jwt-key'),
+      subscriberValue === undefined ? null : keyMaterial(subscriberValue, subscriberAlg, 'subscriber-jwt-key', weak),
   };
   const config: HubConfig = {
     port: integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535),
@@ -360,14 +370,6 @@ export async function runHub(config: HubConfig): Promise<void> {
   }
   // The dashboard and demos mount their pages with hub.use(); their timers stop before the hub closes.
   const dashboard = config.dashboard ? mountDashboard(hub) : null;
-  log.info('listening', {
-    url,
-    hub: `${url}${HUB_PATH}`,
-    store: config.store.kind,
-    anonymous: config.options.anonymous === true,
-    dashboard: config.dashboard,
-  });
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -388,4 +390,13 @@ export async function runHub(config: HubConfig): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // Only now: whoever waits for this line may send SIGTERM at once, and without a handler the process
+  // would be killed outright instead of stopping cleanly.
+  log.info('listening', {
+    url,
+    hub: `${url}${HUB_PATH}`,
+    store: config.store.kind,
+    anonymous: config.options.anonymous === true,
+    dashboard: config.dashboard,
+  });
 }

@@ -17,6 +17,7 @@ import { listenNode } from './http-node.js';
 import type { HubContext } from './hub-context.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './hub-options.js';
 import { type HubAnswer, type HubRequest, type HubResponse, textResponse } from './hub-request.js';
+import { WELL_KNOWN_EXAMPLE_KEY } from './limits.js';
 import { watchLogHealth } from './log-health-watch.js';
 import { createLogger, type Logger } from './logger.js';
 import { HubMetrics } from './metrics.js';
@@ -81,6 +82,7 @@ export interface Hub {
 export function createHub(options: HubOptions = {}): Hub {
   const config = resolveHubOptions(options);
   const log: Logger = createLogger(config.log === null ? 'silent' : config.logLevel, config.log ?? (() => {}));
+  warnAboutKeys(options, log);
   const cors = createCorsPolicy(config.corsOrigins);
   const metrics = new HubMetrics();
   const registry = new SubscriberRegistry();
@@ -205,6 +207,22 @@ export function createHub(options: HubOptions = {}): Hub {
     },
   };
   return hub;
+}
+
+/** Keys that work but should not be used in production: the hub says so at start (never printing them). */
+function warnAboutKeys(options: HubOptions, log: Logger): void {
+  for (const [name, option] of [
+    ['publisherKey', options.publisherKey],
+    ['subscriberKey', options.subscriberKey],
+  ] as const) {
+    if (option === undefined || option === null) continue;
+    if (option.key === WELL_KNOWN_EXAMPLE_KEY)
+      log.warn(
+        `${name} is the well-known example key from the Mercure docs: anyone can sign tokens with it; change it`,
+      );
+    else if (option.allowWeakKey === true && (option.alg ?? 'HS256').startsWith('HS'))
+      log.warn(`${name} may be a weak HMAC key (allowWeakKey): tokens signed with a short key can be forged`);
+  }
 }
 
 export type HubCore = {

@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_SUBSCRIBERS,
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
+  MIN_HMAC_KEY_BYTES,
 } from './limits.js';
 import { LOG_LEVELS, type LogLevel, type LogSink, stdoutSink } from './logger.js';
 
@@ -17,6 +18,8 @@ export interface KeyOption {
   key: string | Uint8Array;
   /** Default `HS256`. */
   alg?: JwtAlgorithm;
+  /** Accept an HS* key shorter than its hash (32 bytes for HS256): only for tests and trials; default false. */
+  allowWeakKey?: boolean;
 }
 
 /** Options of `createHub`. `undefined` means the default; `null` disables a feature. */
@@ -88,6 +91,17 @@ function key(name: string, option: KeyOption | null | undefined): JwtKey | null 
   if (typeof option !== 'object') throw new TypeError(`${name} must be { key, alg? } or null`);
   const alg = option.alg ?? DEFAULT_JWT_ALG;
   if (!isJwtAlgorithm(alg)) throw new TypeError(`${name}.alg must be one of ${JWT_ALGORITHMS.join(', ')}`);
+  if (alg.startsWith('HS') && option.allowWeakKey !== true) {
+    // [spec] RFC 7518 3.2: an HMAC key MUST be at least as long as the hash output. Shorter ones are found
+    // by brute force from a single token (3 bytes took under 0.1 s), and then anyone can publish.
+    const bytes = typeof option.key === 'string' ? Buffer.byteLength(option.key) : option.key.byteLength;
+    const needed = MIN_HMAC_KEY_BYTES[alg as 'HS256' | 'HS384' | 'HS512'];
+    if (bytes > 0 && bytes < needed) {
+      throw new TypeError(
+        `${name}: an ${alg} key needs at least ${needed} bytes (${needed * 8} bits), got ${bytes}: make one with \`openssl rand -base64 ${needed}\` (or allow a weak key on purpose: allowWeakKey, --allow-weak-key)`,
+      );
+    }
+  }
   try {
     return createVerifyKey(alg, option.key);
   } catch (error) {

@@ -97,6 +97,14 @@ export const DEFAULT_SUBSCRIBER_QUEUE_BYTES = 4 * 1024 * 1024;
 /** Concurrent subscribers (`--max-subscribers`); more get 429, so one client cannot use up every file. */
 export const DEFAULT_MAX_SUBSCRIBERS = 100_000;
 
+/**
+ * Shortest HMAC key per algorithm, in bytes: the hash's output size (RFC 7518 3.2). A shorter secret is
+ * found by brute force from one token; `allowWeakKey` / `--allow-weak-key` accept one on purpose.
+ */
+export const MIN_HMAC_KEY_BYTES = { HS256: 32, HS384: 48, HS512: 64 } as const;
+/** Mercure's example key, printed in its docs: anyone can sign tokens with it. The hub warns when it is used. */
+export const WELL_KNOWN_EXAMPLE_KEY = '!ChangeThisMercureHubJWTSecretKey!';
+
 /** Largest JWT accepted, in characters: a token is parsed and base64-decoded before it is verified. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 /** Selectors in one token claim (`mercure.publish`, `mercure.subscribe`, or all authorization_details topics). */

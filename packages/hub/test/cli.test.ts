@@ -70,6 +70,12 @@ describe('tidings --help', () => {
       [['hub'], { TIDINGS_STORE: 'postgres://u:p@x/db' }, /unknown store postgres:/],
       [['hub', '--history-bytes', '0'], {}, /--history-bytes/],
       [['hub', '--workers', '2'], {}, /--workers 2 needs --store redis:\/\//],
+      [['hub', '--jwt-key', 'abc'], {}, /an HS256 key needs at least 32 bytes/],
+      [
+        ['hub', '--publisher-jwt-key', 'x'.repeat(40), '--jwt-alg', 'HS512'],
+        {},
+        /an HS512 key needs at least 64 bytes/,
+      ],
       [['hub', '--workers', '0'], {}, /--workers/],
       [['hub', '--log-level', 'loud'], {}, /--log-level/],
       [['hub', '--frobnicate'], {}, /unknown flag --frobnicate/],
@@ -104,19 +110,23 @@ describe('tidings --help', () => {
 describe('tidings hub: environment and keys', () => {
   test('TIDINGS_* and MERCURE_* variables configure the hub; separate publisher and subscriber keys', async () => {
     const hub = await startHub([], {
-      MERCURE_PUBLISHER_JWT_KEY: 'publisher-secret',
-      MERCURE_SUBSCRIBER_JWT_KEY: 'subscriber-secret',
+      MERCURE_PUBLISHER_JWT_KEY: 'publisher-secret-of-32-bytes-or-more',
+      MERCURE_SUBSCRIBER_JWT_KEY: 'subscriber-secret-of-32-bytes-or-more',
       TIDINGS_HEARTBEAT: '0',
     });
     try {
       const sub = await subscribe(url(hub.hubUrl, [['topic', 'urn:env']]), {
-        authorization: `Bearer ${token({}, 'subscriber-secret')}`,
+        authorization: `Bearer ${token({}, 'subscriber-secret-of-32-bytes-or-more')}`,
       });
       assert.equal(sub.status, 200);
       const anonymous = await fetch(url(hub.hubUrl, [['topic', 'urn:env']]));
       assert.equal(anonymous.status, 401, 'anonymous is off by default');
       assert.equal(
-        (await publish(hub.hubUrl, [['topic', 'urn:env']], { token: token(PUBLISH_ALL, 'subscriber-secret') })).status,
+        (
+          await publish(hub.hubUrl, [['topic', 'urn:env']], {
+            token: token(PUBLISH_ALL, 'subscriber-secret-of-32-bytes-or-more'),
+          })
+        ).status,
         401,
       );
       assert.equal(
@@ -127,7 +137,7 @@ describe('tidings hub: environment and keys', () => {
               ['topic', 'urn:env'],
               ['data', 'ok'],
             ],
-            { token: token(PUBLISH_ALL, 'publisher-secret') },
+            { token: token(PUBLISH_ALL, 'publisher-secret-of-32-bytes-or-more') },
           )
         ).status,
         200,
@@ -170,6 +180,27 @@ describe('tidings hub: environment and keys', () => {
 });
 
 describe('tidings hub: keys given as PEM text or in a file', () => {
+  test('--allow-weak-key starts a hub on a short HS key, and says so', async () => {
+    const hub = await startHub(['--jwt-key', 'short', '--allow-weak-key']);
+    try {
+      await hub.waitForLog((line) => line.level === 'warn' && /weak/.test(String(line.msg)));
+      const answer = await publish(hub.hubUrl, [['topic', 'urn:weak']], { token: token(PUBLISH_ALL, 'short') });
+      assert.equal(answer.status, 200);
+    } finally {
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+
+  test('the well-known example key works, with a warning to change it', async () => {
+    const hub = await startHub(['--jwt-key', KEY]);
+    try {
+      await hub.waitForLog((line) => line.level === 'warn' && /well-known example key/.test(String(line.msg)));
+      assert.ok(!hub.output().includes(KEY), 'the key itself is never printed');
+    } finally {
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+
   test('--jwt-key "$(cat public.pem)" works: a value starting with "-----BEGIN" is a value, not a flag', async () => {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();

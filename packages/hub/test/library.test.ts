@@ -110,6 +110,16 @@ describe('createHub: library API', () => {
   test('options are checked at the call with a TypeError that says how to fix them', () => {
     assert.throws(() => createHub({ historySize: -1 }), /historySize must be a whole number >= 0/);
     assert.throws(() => createHub({ publisherKey: { key: '', alg: 'HS256' } }), /publisherKey: .*non-empty secret/);
+    // A 3-byte HMAC key was recovered from one token in under 0.1 s: refused unless allowed on purpose.
+    assert.throws(
+      () => createHub({ publisherKey: { key: 'abc' } }),
+      /publisherKey: an HS256 key needs at least 32 bytes/,
+    );
+    assert.throws(
+      () => createHub({ subscriberKey: { key: 'x'.repeat(47), alg: 'HS384' } }),
+      /subscriberKey: an HS384 key needs at least 48 bytes/,
+    );
+    createHub({ publisherKey: { key: 'abc', allowWeakKey: true }, log: null }).close();
     assert.throws(
       () => createHub({ publisherKey: { key: 'k', alg: 'XX' as never } }),
       /publisherKey.alg must be one of/,
