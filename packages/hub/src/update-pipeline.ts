@@ -86,9 +86,12 @@ export class UpdatePipeline {
   }
 }
 
-/** An error for a log line: its class and code, never its message (it may hold a URL or a path). */
+/**
+ * An error for a log line (never for a response): its class, code and message, so the log says what
+ * failed. Event log messages are written to be safe there: they never hold a password or a URL.
+ */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `${error.name} ${code}` : error.name;
+  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}`;
 }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { createHub, PublishError } from '@tidings/hub';
 import { createParser, type ParsedEvent } from '@tidings/protocol';
-import { MemoryLog } from '@tidings/server';
+import { EventLogError, MemoryLog } from '@tidings/server';
 import { KEY } from './support/hub-process.ts';
 import { PUBLISH_ALL, subscribe, token, url } from './support/sse.ts';
 
@@ -268,6 +268,45 @@ describe('createHub: on an event log of its own', () => {
       assert.ok(lines.some((line) => line.includes('onUpdate listener threw')));
     } finally {
       await hub.close();
+    }
+  });
+
+  test('publish failures keep their own status and log line: 503 when the log is unavailable, 500 for a fault', async () => {
+    for (const [thrown, status, body, logged] of [
+      [
+        new EventLogError('LOG_UNAVAILABLE', 'redis is unreachable (ECONNREFUSED)'),
+        503,
+        /event log is unavailable/,
+        /EventLogError LOG_UNAVAILABLE: redis is unreachable/,
+      ],
+      [new Error('disk on fire'), 500, /failed to publish/, /Error: disk on fire/],
+    ] as const) {
+      const log = new MemoryLog();
+      log.append = async () => {
+        throw thrown;
+      };
+      const lines: string[] = [];
+      const hub = createHub({ ...quiet, eventLog: log, log: (line) => lines.push(line) });
+      try {
+        const answer = await hub.fetch(
+          new Request('http://hub.test/.well-known/mercure', {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${token(PUBLISH_ALL)}`,
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            body: 'topic=urn:fail&data=x',
+          }),
+        );
+        assert.equal(answer.status, status);
+        assert.match(await answer.text(), body);
+        assert.ok(
+          lines.some((line) => logged.test(line)),
+          lines.join('\n'),
+        );
+      } finally {
+        await hub.close();
+      }
     }
   });
 });
