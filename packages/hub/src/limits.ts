@@ -84,7 +84,15 @@ export const MAX_SELECTOR_GROUPS = 16;
  * Milliseconds one URL pattern may spend on one topic when its shape can backtrack (see url-pattern.ts);
  * a match that runs out of time counts as no match.
  */
-export const URLPATTERN_TIME_LIMIT_MS = 50;
+export const URLPATTERN_TIME_LIMIT_MS = 10;
+/**
+ * Milliseconds per second that all URL patterns able to backtrack may spend matching, together, hub-wide
+ * (10 % of a core). Past it they do not match until the next second: however many selectors and updates
+ * an attacker sends, the event loop stays free.
+ */
+export const GUARDED_PATTERN_BUDGET_MS = 100;
+/** The window of GUARDED_PATTERN_BUDGET_MS, in milliseconds. */
+export const GUARDED_PATTERN_BUDGET_WINDOW_MS = 1_000;
 /** Topic match results remembered per compiled pattern selector (cleared when full). */
 export const MATCH_CACHE_SIZE = 1_024;
 

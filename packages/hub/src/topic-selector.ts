@@ -54,12 +54,15 @@ function templateMatcher(source: string): (topic: string) => boolean {
  * Remembers the last results of a pattern matcher: in pub/sub the same topics come back again and again,
  * and a pattern is tried against every update for every subscriber that uses it.
  */
-function cached(test: (topic: string) => boolean): (topic: string) => boolean {
+function cached(test: (topic: string) => boolean | null): (topic: string) => boolean {
   const results = new Map<string, boolean>();
   return (topic) => {
     let result = results.get(topic);
     if (result === undefined) {
-      result = test(topic);
+      const answer = test(topic);
+      // null: not evaluated (the matching budget was spent): no match now, and nothing to remember.
+      if (answer === null) return false;
+      result = answer;
       if (results.size >= MATCH_CACHE_SIZE) results.clear();
       results.set(topic, result);
     }

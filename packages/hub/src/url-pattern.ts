@@ -7,13 +7,24 @@
  * - at most `MAX_SELECTOR_GROUPS` named groups and wildcards;
  * - a pattern with two groups or wildcards in one path segment, or more than one `*`, can backtrack
  *   polynomially: it is evaluated in a node:vm context with a time limit (`URLPATTERN_TIME_LIMIT_MS`),
- *   and a match that runs out of time counts as no match, as the draft requires. Other patterns (one
- *   group per segment, the common `/books/:id/chapters/:n` shape) run directly.
+ *   and a match that runs out of time counts as no match, as the draft requires; and all such
+ *   evaluations together share a hub-wide budget per second (`GUARDED_PATTERN_BUDGET_MS`, match-budget.ts),
+ *   so however many selectors and updates there are, they cannot take more than that share of a core.
+ *   Other patterns (one group per segment, the common `/books/:id/chapters/:n` shape) run directly.
  */
 import { createContext, Script } from 'node:vm';
 import { URLPattern } from 'urlpattern-polyfill/urlpattern';
 import { SelectorError } from './errors.js';
-import { MAX_SELECTOR_GROUPS, URLPATTERN_TIME_LIMIT_MS } from './limits.js';
+import {
+  GUARDED_PATTERN_BUDGET_MS,
+  GUARDED_PATTERN_BUDGET_WINDOW_MS,
+  MAX_SELECTOR_GROUPS,
+  URLPATTERN_TIME_LIMIT_MS,
+} from './limits.js';
+import { MatchBudget } from './match-budget.js';
+
+/** The hub-wide budget of the patterns that can backtrack. */
+export const guardedPatternBudget = new MatchBudget(GUARDED_PATTERN_BUDGET_MS, GUARDED_PATTERN_BUDGET_WINDOW_MS);
 
 const GROUP = /(?<!\\)(?::[A-Za-z_$]|\*)/g;
 const REGEXP_GROUP = /(?<!\\)\(/;
@@ -25,23 +36,39 @@ function isLinear(source: string): boolean {
 
 let sandbox: { run: Script; context: Record<string, unknown> } | undefined;
 
-function guardedTest(pattern: URLPattern, topic: string, baseUrl: string): boolean {
+/** The result of a guarded evaluation, or null when the budget was spent and it did not run. */
+function guardedTest(pattern: URLPattern, topic: string, baseUrl: string, budget: MatchBudget): boolean | null {
+  const left = budget.remaining();
+  if (left < 1) {
+    budget.refused++;
+    return null;
+  }
   sandbox ??= { run: new Script('pattern.test(topic, baseUrl)'), context: createContext({}) };
   const { run, context } = sandbox;
   context.pattern = pattern;
   context.topic = topic;
   context.baseUrl = baseUrl;
+  const started = performance.now();
   try {
-    return run.runInContext(context, { timeout: URLPATTERN_TIME_LIMIT_MS }) === true;
+    return run.runInContext(context, { timeout: Math.min(URLPATTERN_TIME_LIMIT_MS, Math.floor(left)) }) === true;
   } catch {
     return false; // timed out, or the topic is not a URL
   } finally {
+    budget.spend(performance.now() - started);
     context.pattern = context.topic = context.baseUrl = undefined;
   }
 }
 
-/** Compiles a URL pattern (relative ones against `baseUrl`). Throws `SelectorError('INVALID_PATTERN')`. */
-export function compileUrlPattern(source: string, baseUrl: string): (topic: string) => boolean {
+/**
+ * Compiles a URL pattern (relative ones against `baseUrl`). The matcher answers null, not false, when
+ * the budget was spent and the pattern was not evaluated: no match now, but not a result to remember.
+ * Throws `SelectorError('INVALID_PATTERN')`.
+ */
+export function compileUrlPattern(
+  source: string,
+  baseUrl: string,
+  budget: MatchBudget = guardedPatternBudget,
+): (topic: string) => boolean | null {
   if (REGEXP_GROUP.test(source)) {
     throw new SelectorError('INVALID_PATTERN', 'URL pattern regexp groups "(...)" are not supported');
   }
@@ -57,7 +84,7 @@ export function compileUrlPattern(source: string, baseUrl: string): (topic: stri
   } catch {
     throw new SelectorError('INVALID_PATTERN', 'the URL pattern cannot be parsed');
   }
-  if (!isLinear(source)) return (topic) => guardedTest(pattern, topic, baseUrl);
+  if (!isLinear(source)) return (topic) => guardedTest(pattern, topic, baseUrl, budget);
   return (topic) => {
     try {
       return pattern.test(topic, baseUrl);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileSelector, compileUriTemplate, SelectorError } from '@tidings/hub';
+import { MatchBudget } from '../src/match-budget.ts';
+import { compileUrlPattern } from '../src/url-pattern.ts';
 
 const BASE = 'https://hub.example/.well-known/mercure';
 const matches = (selector: string, topic: string, kind: 'template' | 'exact' | 'urlpattern' = 'template') =>
@@ -120,6 +122,30 @@ describe('draft-08 matchers', () => {
     assert.ok(evil.matches('https://example.com/aaaaaab'));
     const twoPerSegment = compileSelector('https://example.com/:a-:b', 'urlpattern', BASE);
     assert.ok(twoPerSegment.matches('https://example.com/x-y'));
+  });
+});
+
+describe('the hub-wide budget of patterns that can backtrack', () => {
+  test('once the budget is spent, such patterns do not match (and are not cached as non-matching) until the next window', () => {
+    let now = 0;
+    const budget = new MatchBudget(30, 1_000, () => now);
+    const evil = compileUrlPattern('https://example.com/*a*a*a*a*a*a*b', BASE, budget);
+    const slowTopic = `https://example.com/${'a'.repeat(300)}`;
+    // Each slow evaluation runs until its time limit: a few of them spend the window's budget.
+    for (let i = 0; i < 20 && budget.remaining() >= 1; i++) assert.equal(evil(slowTopic), false);
+    assert.ok(budget.remaining() < 1, 'the budget is spent');
+    // A topic that would match is not evaluated now: no match, and null says it was not a result.
+    assert.equal(evil('https://example.com/aaaaaab'), null);
+    assert.ok(budget.refused >= 1);
+    now += 1_000;
+    assert.equal(evil('https://example.com/aaaaaab'), true, 'a new window, a new budget');
+  });
+
+  test('linear patterns never touch the budget', () => {
+    const budget = new MatchBudget(0, 1_000, () => 0);
+    const linear = compileUrlPattern('https://example.com/books/:id', BASE, budget);
+    assert.equal(linear('https://example.com/books/1'), true);
+    assert.equal(budget.refused, 0);
   });
 });
 

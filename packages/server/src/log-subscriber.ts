@@ -179,6 +179,9 @@ export class LogSubscriber {
       if (page.entries.length < REPLAY_PAGE_SIZE) break;
       // Let a slow client take the history in pieces rather than overflowing its buffer at once.
       if (session.bufferedBytes > REPLAY_BATCH_BYTES) await session.whenDrained();
+      // And let everything else run between two pages: an in-process log answers at once, so a long
+      // replay (matching thousands of entries) would otherwise hold the event loop until it ends.
+      else await nextTurn();
       if (this.#state !== 'holding') return written;
     }
     return written + this.#goLive(cursor);
@@ -204,6 +207,11 @@ export class LogSubscriber {
     if (closeSession) this.#session?.close();
     this.#onEnd?.(why, error);
   }
+}
+
+/** Resolves on a later turn of the event loop, after pending I/O and timers. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function replayEventBytes(anchor: string, requested: string): Uint8Array {

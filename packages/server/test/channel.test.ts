@@ -443,6 +443,30 @@ describe('history and Last-Event-ID replay', () => {
     }
   });
 
+  it('a long replay yields to the event loop between pages, so one subscriber cannot hold the process', async () => {
+    const s = await channelServer({
+      history: { size: 20_000 },
+      select: (session, entry) => session.state.user !== 'picky' || entry.topics.includes('rare'),
+    });
+    try {
+      for (let i = 0; i < 20_000; i++) await s.channel.broadcast(String(i));
+      const first = (await s.channel.eventLog!.earliest())!;
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 0);
+      const stream = await openStream(`${s.url}/?user=picky`, { 'last-event-id': first.id });
+      await joined(s.channel, 1);
+      const session = s.sessions[0]!;
+      const ticksAtStart = ticks;
+      await until(() => !s.channel.isReplaying(session), 'the replay to end');
+      clearInterval(ticker);
+      // 40 pages of entries this subscriber does not want: pure matching work, no write to wait for.
+      assert.ok(ticks - ticksAtStart >= 10, `the event loop ran ${ticks - ticksAtStart} times during the replay`);
+      stream.close();
+    } finally {
+      await s.close();
+    }
+  });
+
   it('keeps no history with history: null', async () => {
     const s = await channelServer({ history: null });
     try {
