@@ -167,6 +167,30 @@ describe('channels', () => {
     }
   });
 
+  it('a select that throws during a replay is reported; the process and the other events go on', async () => {
+    const errors: unknown[] = [];
+    const s = await channelServer({
+      select: (_session, entry) => {
+        if (entry.data === 'bad') throw new Error('select bug');
+        return true;
+      },
+      onError: (error) => errors.push(error),
+    });
+    try {
+      const [first] = await broadcastAll(s.channel, ['first', 'bad', 'after']);
+      const stream = await openStream(s.url, { 'last-event-id': first! });
+      await stream.waitFor(() => messages(stream).length === 1, 'the replay');
+      assert.deepEqual(
+        messages(stream).map((e) => e.data),
+        ['after'],
+      );
+      assert.equal(errors.length, 1);
+      stream.close();
+    } finally {
+      await s.close();
+    }
+  });
+
   it('reports sessions registered and deregistered, with counts', async () => {
     const s = await channelServer();
     const log: string[] = [];
