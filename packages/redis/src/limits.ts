@@ -24,6 +24,14 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
  */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 
+/**
+ * Milliseconds a read (a replay page, an id lookup, the oldest or newest entry) may take: longer than
+ * an append's, because a reconnect storm queues thousands of reads on the one connection and their
+ * answers come late but come; nothing waits on a read the way a publisher waits on its 200. A Redis
+ * that does not answer at all is still found out within the command timeout by the appends and probes.
+ */
+export const READ_TIMEOUT_MS = 10_000;
+
 /** Milliseconds before the first reconnection attempt after a connection is lost; each retry doubles it. */
 export const RECONNECT_MIN_DELAY_MS = 50;
 

@@ -84,6 +84,8 @@ export class RedisConnection {
   #closed = false;
   #lastError: string | null = null;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current client last answered a command (monotonicNow), to tell busy from dead. */
+  #lastAnswerAt = Number.NEGATIVE_INFINITY;
   readonly #readyWaiters = new Set<() => void>();
 
   /** `onChange` is called when the connection becomes ready or fails, so the owner can re-read its state. */
@@ -127,6 +129,7 @@ export class RedisConnection {
     if (!client.isReady) throw new CommandFailure('not-sent', this.#lastError ?? 'redis is unreachable');
     let timer: ReturnType<typeof setTimeout> | undefined;
     let late = false;
+    const sentAt = monotonicNow();
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => {
@@ -137,10 +140,16 @@ export class RedisConnection {
       );
     });
     try {
-      return await Promise.race([client.sendCommand([...args]), timedOut]);
+      const reply = await Promise.race([client.sendCommand([...args]), timedOut]);
+      this.#answered(client);
+      return reply;
     } catch (error) {
-      // No answer in time: the socket may be dead without knowing it (a frozen server, dropped packets).
-      if (late) this.#replace(client, 'redis did not answer in time');
+      if (!late && error instanceof ErrorReply)
+        this.#answered(client); // an error reply is an answer too
+      // No answer in time, and none to any other command meanwhile: the socket may be dead without
+      // knowing it (a frozen server, dropped packets). A connection that keeps answering other commands
+      // is busy (a reconnect storm's thousands of reads), not dead: replacing it would fail them all.
+      else if (this.#lastAnswerAt < sentAt) this.#replace(client, 'redis did not answer in time');
       throw classify(error);
     } finally {
       clearTimeout(timer);
@@ -214,10 +223,16 @@ export class RedisConnection {
     return client;
   }
 
+  /** Notes that the current client answered a command: it is alive. */
+  #answered(client: Client): void {
+    if (client === this.#client) this.#lastAnswerAt = monotonicNow();
+  }
+
   /** Drops a client that stopped answering and opens a new one (only once per client). */
   #replace(client: Client, reason: string): void {
     if (client !== this.#client || this.#closed) return;
     this.#lastError = reason;
+    this.#lastAnswerAt = Number.NEGATIVE_INFINITY;
     this.#client = this.#open();
     client.destroy();
     this.#onChange();

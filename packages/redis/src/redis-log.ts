@@ -22,7 +22,7 @@ import {
   type ResolvedLogLimits,
   toLogEntry,
 } from '@tidings/server';
-import { AGE_TRIM_INTERVAL_MS, PROBE_INTERVAL_MS, TRIM_BUDGET } from './limits.js';
+import { AGE_TRIM_INTERVAL_MS, PROBE_INTERVAL_MS, READ_TIMEOUT_MS, TRIM_BUDGET } from './limits.js';
 import { type LogKeys, logKeys } from './log-keys.js';
 import { APPEND, type LuaScript, MARK, PROBE, READ, SETTLE, TRIM } from './lua-scripts.js';
 import { CommandFailure, describeFailure, monotonicNow, RedisConnection } from './redis-connection.js';
@@ -71,6 +71,11 @@ export class RedisLog implements EventLog {
   readonly #options: ResolvedRedisLogOptions;
   readonly #keys: LogKeys;
   readonly #commands: RedisConnection;
+  /**
+   * Reads (replay pages, id lookups, marks) on a connection of their own: a reconnect storm queues
+   * thousands of them, and appends and health probes must not wait behind that queue.
+   */
+  readonly #reads: RedisConnection;
   readonly #feed: RedisFeed;
   #closed = false;
   /** Redis's clock minus monotonicNow(), from the last probe; null until a probe answered. */
@@ -100,6 +105,7 @@ export class RedisLog implements EventLog {
       if (this.#commands.ready) void this.#probe();
       this.#changed();
     });
+    this.#reads = new RedisConnection({ ...settings, name: 'tidings-reads' }, () => this.#changed());
     this.#feed = new RedisFeed(
       new RedisConnection({ ...settings, name: 'tidings-feed' }, () => this.#changed()),
       this.#keys.stream,
@@ -187,7 +193,11 @@ export class RedisLog implements EventLog {
   async read(after: number, limit: number): Promise<ReadPage> {
     this.#check();
     checkRead(after, limit);
-    const reply = await this.#run(READ, [this.#keys.stream, this.#keys.meta], [String(after), String(limit)]);
+    const reply = await this.#read({
+      lua: READ,
+      keys: [this.#keys.stream, this.#keys.meta],
+      args: [String(after), String(limit)],
+    });
     const [trimmedText, raw] = Array.isArray(reply) ? reply : [];
     const trimmed = Number(trimmedText);
     const entries = this.#decodeAll(raw);
@@ -203,7 +213,7 @@ export class RedisLog implements EventLog {
   async lookup(id: string): Promise<number | null> {
     this.#check();
     if (typeof id !== 'string') throw new TypeError('lookup needs an event id (a string)');
-    const reply = await this.#send(['HGET', this.#keys.ids, id]);
+    const reply = await this.#read(['HGET', this.#keys.ids, id]);
     return typeof reply === 'string' ? Number(reply) : null;
   }
 
@@ -253,6 +263,7 @@ export class RedisLog implements EventLog {
     for (const timer of this.#timers) clearInterval(timer);
     this.#changed();
     await this.#feed.close();
+    await this.#reads.close(true, this.#options.commandTimeout);
     await this.#commands.close(true, this.#options.commandTimeout);
   }
 
@@ -302,7 +313,7 @@ export class RedisLog implements EventLog {
     return unavailable(failure);
   }
 
-  /** Runs a script that only reads (or trims), as one operation of the log: any failure is 'LOG_UNAVAILABLE'. */
+  /** Runs a trim script on the command connection: any failure is 'LOG_UNAVAILABLE' and shows in health. */
   async #run(lua: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     await this.#usable();
     try {
@@ -314,20 +325,27 @@ export class RedisLog implements EventLog {
     }
   }
 
-  async #send(args: readonly string[]): Promise<unknown> {
+  /**
+   * Runs a read (a script, or a plain command) on the read connection, with READ_TIMEOUT_MS (see
+   * limits.ts). A failure is 'LOG_UNAVAILABLE' for this read only: a slow read under load says nothing
+   * about whether appends work, and the command connection's probe tells the health.
+   */
+  async #read(command: { lua: LuaScript; keys: readonly string[]; args: readonly string[] } | readonly string[]) {
     await this.#usable();
+    const until = monotonicNow() + Math.max(READ_TIMEOUT_MS, this.#options.commandTimeout);
     try {
-      const reply = await this.#commands.send(args, monotonicNow() + this.#options.commandTimeout);
-      this.#succeeded();
-      return reply;
+      return 'lua' in command
+        ? await this.#reads.script(command.lua, command.keys, command.args, until)
+        : await this.#reads.send(command, until);
     } catch (error) {
-      throw this.#failed(asFailure(error));
+      if (this.#closed) throw closedError();
+      throw unavailable(asFailure(error));
     }
   }
 
   async #mark(which: 'first' | 'last'): Promise<LogMark | null> {
     this.#check();
-    const reply = await this.#run(MARK, [this.#keys.stream, this.#keys.meta], [which]);
+    const reply = await this.#read({ lua: MARK, keys: [this.#keys.stream, this.#keys.meta], args: [which] });
     if (!Array.isArray(reply) || typeof reply[0] !== 'string' || typeof reply[1] !== 'string') return null;
     return { position: positionOf(reply[0]), id: reply[1] };
   }
