@@ -1,4 +1,5 @@
 import { type LogLimits, type ResolvedLogLimits, resolveLogLimits } from '@tidings/server';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './limits.js';
 
 /**
  * When a resolved append is safe:
@@ -26,13 +27,6 @@ export interface SqliteLogOptions {
    */
   busyTimeout?: number;
 }
-
-/**
- * Milliseconds to wait for the file's lock at open (SQLite's `busy_timeout`): long enough to ride out a
- * restart in which the old process is still exiting, short enough that a misconfigured second hub on
- * the same file fails visibly during start-up.
- */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 /**
  * The longest `busyTimeout` accepted: SQLite takes it as a 32-bit count of milliseconds; no sane

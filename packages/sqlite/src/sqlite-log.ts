@@ -26,7 +26,9 @@ import {
 } from '@tidings/server';
 import type Database from 'better-sqlite3';
 import { type EntryParams, type EntryRow, entryParams, rowToEntry, storedFields, wellFormed } from './entry-row.js';
+import { RECENT_ENTRIES_MAX_BYTES, RECENT_ENTRIES_MAX_COUNT } from './limits.js';
 import { openDatabase } from './open-database.js';
+import { RecentEntries } from './recent-entries.js';
 import { type LogCounters, META } from './schema.js';
 import { describeFailure, isEventTooBig, toEventLogError } from './sqlite-failure.js';
 import { resolveSqliteLogOptions, type SqliteLogOptions, type SqliteSynchronous } from './sqlite-log-options.js';
@@ -73,6 +75,8 @@ export class SqliteLog implements EventLog {
   ) => { entry: LogEntry; counters: LogCounters } | null;
   readonly #trim: (now: number) => LogCounters;
   #counters: LogCounters;
+  /** The newest entries, in memory: reads inside them need no SQL (recent-entries.ts). */
+  readonly #recent: RecentEntries;
   readonly #listeners = new FeedListeners();
   #failure: Failure | null = null;
   #closed = false;
@@ -89,6 +93,10 @@ export class SqliteLog implements EventLog {
     const { db, counters } = openDatabase(resolved.path, resolved.synchronous, resolved.busyTimeout);
     this.#db = db;
     this.#counters = counters;
+    this.#recent = new RecentEntries(
+      Math.min(this.limits.maxCount, RECENT_ENTRIES_MAX_COUNT),
+      Math.min(this.limits.maxBytes, RECENT_ENTRIES_MAX_BYTES),
+    );
     this.#statements = {
       // ON CONFLICT (id) DO NOTHING: the uniqueness check and the write are one step; a duplicate
       // changes no row (and so takes no position).
@@ -138,7 +146,8 @@ export class SqliteLog implements EventLog {
     const result = this.#write(() => this.#append(stored, size, Date.now()));
     if (result === null) return null;
     // Only now, after the commit: a rolled-back transaction must leave the counters as they were.
-    this.#counters = result.counters;
+    this.#recent.push(result.entry);
+    this.#setCounters(result.counters);
     this.#listeners.emit(result.entry);
     return result.entry;
   }
@@ -147,8 +156,11 @@ export class SqliteLog implements EventLog {
     this.#check();
     checkRead(after, limit);
     this.#trimLazily();
+    const gap = after < this.#counters.trimmedThrough;
+    const recent = this.#recent.read(after, limit);
+    if (recent !== null) return { entries: recent, gap };
     const rows = this.#query(() => this.#statements.read.all(after, limit));
-    return { entries: rows.map(rowToEntry), gap: after < this.#counters.trimmedThrough };
+    return { entries: rows.map(rowToEntry), gap };
   }
 
   async lookup(id: string): Promise<number | null> {
@@ -190,6 +202,7 @@ export class SqliteLog implements EventLog {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
+    this.#recent.clear();
     // Closing checkpoints the WAL into the database file and releases the lock.
     this.#db.close();
   }
@@ -221,10 +234,16 @@ export class SqliteLog implements EventLog {
     return result;
   }
 
+  /** Takes the counters of a committed change; what the database trimmed leaves the window too. */
+  #setCounters(counters: LogCounters): void {
+    this.#counters = counters;
+    this.#recent.dropThrough(counters.trimmedThrough);
+  }
+
   #trimNow(): number {
     if (!this.#overLimits()) return 0;
     const before = this.#counters.count;
-    this.#counters = this.#write(() => this.#trim(Date.now()));
+    this.#setCounters(this.#write(() => this.#trim(Date.now())));
     return before - this.#counters.count;
   }
 

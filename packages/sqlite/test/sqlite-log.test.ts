@@ -284,3 +284,33 @@ test('sqlite log: bad options are a TypeError that says how to fix them', () => 
   bad({ path, limits: 5 }, /limits must be an object/);
   assert.ok(!existsSync(path), 'bad options create no file');
 });
+
+describe('sqlite log: the window of recent entries in front of the file', () => {
+  test('reads answer the same from the window as from the file, trims and gaps included; window entries are shared objects', async () => {
+    const path = tempDatabase();
+    const limits = { maxCount: 30 };
+    const log = open(path, limits);
+    const positions = [0];
+    for (let i = 0; i < 50; i++) positions.push((await log.append(eventFields({ data: `e${i}` })))!.position);
+    // From before the kept 30 (a gap), at their edge, inside them, and after the newest.
+    const afters = [0, 5, 19, 20, 21, 35, 49, 50].map((i) => positions[i]!);
+    const fromWindow = [];
+    for (const after of afters) fromWindow.push(await log.read(after, 7));
+    // The same page twice: the same entry objects, so their encoding is made once for every replay.
+    assert.equal((await log.read(positions[25]!, 3)).entries[0], (await log.read(positions[25]!, 3)).entries[0]);
+    await log.close();
+    // Reopened: the window is empty, every read comes from the file.
+    const reopened = open(path, limits);
+    try {
+      const fromFile = [];
+      for (const after of afters) fromFile.push(await reopened.read(after, 7));
+      assert.deepEqual(fromWindow, fromFile);
+      assert.ok(
+        fromFile.some((page) => page.gap),
+        'reads from before the 30 kept report the gap',
+      );
+    } finally {
+      await reopened.close();
+    }
+  });
+});
