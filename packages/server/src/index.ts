@@ -36,6 +36,8 @@ export {
   DEFAULT_POLL_LINGER_MS,
   DEFAULT_POLL_TIMEOUT_MS,
   MAX_EVENT_ID_LENGTH,
+  RECENT_ENTRIES_MAX_BYTES,
+  RECENT_ENTRIES_MAX_COUNT,
   REPLAY_BATCH_BYTES,
   REPLAY_PAGE_SIZE,
 } from './limits.js';
@@ -52,6 +54,7 @@ export {
   type SubscriberState,
 } from './log-subscriber.js';
 export { MemoryLog } from './memory-log.js';
+export { RecentEntries } from './recent-entries.js';
 export {
   decodeUtf8Header,
   encodeUtf8Header,

@@ -53,5 +53,14 @@ export const DEFAULT_LOG_MAX_COUNT = 10_000;
  */
 export const DEFAULT_LOG_MAX_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The newest entries a SQLite or Redis log keeps in memory in front of its store (at most the log's own
+ * limits): a reconnect storm replays them to many clients at once, from memory and encoded once
+ * (recent-entries.ts).
+ */
+export const RECENT_ENTRIES_MAX_COUNT = 10_000;
+/** Bytes of that window, so memory stays bounded whatever the entries' size. */
+export const RECENT_ENTRIES_MAX_BYTES = 16 * 1024 * 1024;
+
 /** Entries read from the log per page while replaying; bounds one read's memory. */
 export const REPLAY_PAGE_SIZE = 500;

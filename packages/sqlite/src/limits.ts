@@ -6,11 +6,3 @@
  * the same file fails visibly during start-up.
  */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-
-/**
- * The newest entries kept in memory in front of the file (at most the log's own limits): a reconnect
- * storm replays them to many clients at once, from memory and encoded once (recent-entries.ts).
- */
-export const RECENT_ENTRIES_MAX_COUNT = 10_000;
-/** Bytes of that window, so memory stays bounded whatever the entries' size. */
-export const RECENT_ENTRIES_MAX_BYTES = 16 * 1024 * 1024;

@@ -20,15 +20,16 @@ import {
   type LogHealth,
   type LogMark,
   MAX_EVENT_ID_LENGTH,
+  RECENT_ENTRIES_MAX_BYTES,
+  RECENT_ENTRIES_MAX_COUNT,
   type ReadPage,
+  RecentEntries,
   type ResolvedLogLimits,
   toLogEntry,
 } from '@tidings/server';
 import type Database from 'better-sqlite3';
 import { type EntryParams, type EntryRow, entryParams, rowToEntry, storedFields, wellFormed } from './entry-row.js';
-import { RECENT_ENTRIES_MAX_BYTES, RECENT_ENTRIES_MAX_COUNT } from './limits.js';
 import { openDatabase } from './open-database.js';
-import { RecentEntries } from './recent-entries.js';
 import { type LogCounters, META } from './schema.js';
 import { describeFailure, isEventTooBig, toEventLogError } from './sqlite-failure.js';
 import { resolveSqliteLogOptions, type SqliteLogOptions, type SqliteSynchronous } from './sqlite-log-options.js';

@@ -1,15 +1,15 @@
 /**
- * The entries this process appended last, in position order, in memory, so that reads inside them need
- * no SQL and reuse the same entry objects, whose encoding is then made once for every replay
- * (entry-encoding.ts caches it per object). A reconnect storm replays the newest entries to many
- * clients at once: from rows, every client paid for a query, new objects and a new encoding of each
- * event (bench/replay-storm.mjs: 3.55 s for 1,000 clients against 0.69 s from memory).
+ * A window of a log's newest entries, in position order, in memory, for logs whose store is elsewhere
+ * (@tidings/sqlite, @tidings/redis): reads inside it need no query and return the same entry objects,
+ * whose encoding is then made once for every replay (entry-encoding.ts caches it per object). A
+ * reconnect storm replays the newest entries to many clients at once: from the store, every client paid
+ * for a query, new objects and a new encoding of each event (bench/replay-storm.mjs: SQLite took 3.55 s
+ * for 1,000 clients, 0.55 s with the window).
  *
- * It is exact because one process owns the file: every entry appended since the log was opened went
- * through here, so the window holds every kept entry from its first position on; entries the database
- * trims are dropped from it in the same step.
+ * The owner keeps it exact: it pushes every entry in position order with none missing since the first
+ * (clearing it otherwise), and drops what the store trims.
  */
-import type { LogEntry } from '@tidings/server';
+import type { LogEntry } from './event-log.js';
 
 export class RecentEntries {
   readonly #maxCount: number;
@@ -36,7 +36,7 @@ export class RecentEntries {
     this.#compact();
   }
 
-  /** Forgets the entries at or before `position` (the database trimmed them). */
+  /** Forgets the entries at or before `position` (the store trimmed them). */
   dropThrough(position: number): void {
     while (this.size > 0 && this.#entries[this.#head]!.position <= position) this.#dropOne();
     this.#compact();
