@@ -27,7 +27,7 @@ const cli = fileURLToPath(
 );
 const child = spawn(
   process.execPath,
-  [...process.execArgv, cli, 'hub', '--dashboard', '--anonymous', ...process.argv.slice(2)],
+  [...process.execArgv, cli, 'hub', '--dashboard', '--demos', '--anonymous', ...process.argv.slice(2)],
   {
     env: { ...process.env, TIDINGS_JWT_KEY: key },
     stdio: ['ignore', 'pipe', 'inherit'],

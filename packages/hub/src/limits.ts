@@ -155,3 +155,11 @@ export const DEMO_TOP_PROCESSES = 5;
 export const DEMO_CHAT_MAX_NAME = 32;
 export const DEMO_CHAT_MAX_TEXT = 500;
 export const DEMO_CHAT_MAX_BODY_BYTES = 4 * 1024;
+/** Chat demo sends at once, then DEMO_CHAT_PER_SECOND (for everyone together); past it 429. */
+export const DEMO_CHAT_BURST = 10;
+export const DEMO_CHAT_PER_SECOND = 2;
+/**
+ * Updates the demos' own hub keeps for replay. The demos never publish to the real hub: they run on a
+ * hub of their own, so nothing a visitor sends can evict real updates or count against real limits.
+ */
+export const DEMO_HISTORY_SIZE = 200;

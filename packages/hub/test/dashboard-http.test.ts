@@ -288,7 +288,7 @@ test('the page files ship in the package and sit where both src/ and dist/ look 
   }
 });
 
-test('tidings hub --dashboard serves the dashboard and runs the demos; without the flag / is 404; SIGTERM exits 0', async () => {
+test('tidings hub --dashboard serves the dashboard, --demos the demos on their own hub; without the flags / is 404; SIGTERM exits 0', async () => {
   const plain = await startHub(['--anonymous']);
   try {
     assert.equal((await fetch(`${plain.url}/`)).status, 404);
@@ -296,11 +296,21 @@ test('tidings hub --dashboard serves the dashboard and runs the demos; without t
   } finally {
     assert.equal(await plain.stop(), 0);
   }
-  const hub = await startHub(['--anonymous', '--jwt-key', KEY, '--dashboard']);
+  const dashboardOnly = await startHub(['--jwt-key', KEY, '--dashboard']);
   try {
-    assert.equal(hub.logs.find((line) => line.msg === 'listening')?.dashboard, true);
+    assert.equal((await fetch(`${dashboardOnly.url}/`)).status, 200);
+    assert.equal((await fetch(`${dashboardOnly.url}/demo/`)).status, 404, 'demos are opt-in');
+    assert.equal((await fetch(`${dashboardOnly.url}/demo/chat/messages`, { method: 'POST' })).status, 404);
+  } finally {
+    assert.equal(await dashboardOnly.stop(), 0);
+  }
+  const hub = await startHub(['--anonymous', '--jwt-key', KEY, '--dashboard', '--demos']);
+  try {
+    const listening = hub.logs.find((line) => line.msg === 'listening');
+    assert.equal(listening?.dashboard, true);
+    assert.equal(listening?.demos, true);
     assert.equal((await fetch(`${hub.url}/`)).status, 200);
-    const clock = await subscribe(url(hub.hubUrl, [['topic', 'urn:tidings:demo:clock']]));
+    const clock = await subscribe(`${hub.url}/demo/hub?topic=urn:tidings:demo:clock`);
     const stats = await subscribe(`${hub.url}/dashboard/stats`);
     const [tick] = await clock.waitForEvents(1, 5_000);
     assert.equal(tick!.type, 'time');

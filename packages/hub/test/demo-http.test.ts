@@ -10,10 +10,13 @@ let hub: DashboardHub;
 before(async () => {
   hub = await startDashboardHub(
     { anonymous: true },
-    { sampleInterval: 100, demoIntervals: { ticker: 50, monitor: 100, clock: 50 } },
+    { sampleInterval: 100, demos: true, demoIntervals: { ticker: 50, monitor: 100, clock: 50 } },
   );
 });
 after(() => hub.close());
+
+/** The demos' own hub: the pages subscribe there, never to the real one. */
+const demoUrl = (topic: string) => `${hub.url}/demo/hub?topic=${encodeURIComponent(topic)}`;
 
 const chat = (
   body: string | Uint8Array<ArrayBuffer>,
@@ -41,9 +44,9 @@ test('the demo pages are served under /demo/', async () => {
 });
 
 test('ticker, monitor and clock publish on their topics from inside the hub', async () => {
-  const ticker = await subscribe(url(hub.hubUrl, [['topic', 'urn:tidings:demo:ticker']]));
-  const monitor = await subscribe(url(hub.hubUrl, [['topic', 'urn:tidings:demo:monitor']]));
-  const clock = await subscribe(url(hub.hubUrl, [['topic', 'urn:tidings:demo:clock']]));
+  const ticker = await subscribe(demoUrl('urn:tidings:demo:ticker'));
+  const monitor = await subscribe(demoUrl('urn:tidings:demo:monitor'));
+  const clock = await subscribe(demoUrl('urn:tidings:demo:clock'));
   try {
     const prices = await ticker.waitForEvents(8);
     assert.ok(prices.every((e) => e.type === 'price'));
@@ -78,7 +81,7 @@ test('ticker, monitor and clock publish on their topics from inside the hub', as
 });
 
 test('a chat message is checked, published on the chat topic and answered with its id', async () => {
-  const reader = await subscribe(url(hub.hubUrl, [['topic', 'urn:tidings:demo:chat']]));
+  const reader = await subscribe(demoUrl('urn:tidings:demo:chat'));
   try {
     const response = await chat(JSON.stringify({ name: 'Ada', text: 'Hello, hub' }));
     assert.equal(response.status, 200);
@@ -95,7 +98,7 @@ test('a chat message is checked, published on the chat topic and answered with i
 });
 
 test('bad chat requests get 400, 413, 415 or 405 with a message, and nothing is published', async () => {
-  const reader = await subscribe(url(hub.hubUrl, [['topic', 'urn:tidings:demo:chat']]));
+  const reader = await subscribe(demoUrl('urn:tidings:demo:chat'));
   try {
     const cases: [Promise<Response>, number, RegExp][] = [
       [chat('{"name":"Ada"'), 400, /the body must be JSON/],
@@ -147,16 +150,59 @@ test('bad chat requests get 400, 413, 415 or 405 with a message, and nothing is 
 });
 
 test('the demo publishers stop when the dashboard closes', async () => {
-  const own = await startDashboardHub({ anonymous: true }, { sampleInterval: 100, demoIntervals: { clock: 20 } });
-  const clock = await subscribe(url(own.hubUrl, [['topic', 'urn:tidings:demo:clock']]));
+  const own = await startDashboardHub(
+    { anonymous: true },
+    { sampleInterval: 100, demos: true, demoIntervals: { clock: 20 } },
+  );
+  const clock = await subscribe(`${own.url}/demo/hub?topic=urn:tidings:demo:clock`);
   try {
     await clock.waitForEvents(2);
     own.dashboard.close();
-    const count = own.hub.stats().updatesPublished;
+    await clock.ended; // the demos' hub closed with the dashboard
+    const count = clock.events.length;
     await new Promise((resolve) => setTimeout(resolve, 200)); // ten clock intervals
-    assert.equal(own.hub.stats().updatesPublished, count, 'nothing published after close()');
+    assert.equal(clock.events.length, count, 'nothing published after close()');
   } finally {
     clock.close();
     await own.close();
   }
+});
+
+test('the demos publish to a hub of their own: nothing they send reaches the real history, limits or subscribers', async () => {
+  const real = await subscribe(
+    url(hub.hubUrl, [
+      ['topic', '*'],
+      ['lastEventID', 'earliest'],
+    ]),
+  );
+  const demo = await subscribe(demoUrl('urn:tidings:demo:chat'));
+  try {
+    const sent = await chat(JSON.stringify({ name: 'Ada', text: 'kept apart' }));
+    assert.equal(sent.status, 200);
+    await demo.waitFor(() => demo.events.some((e) => JSON.parse(e.data).text === 'kept apart'), 'the chat message');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(
+      real.events.filter((e) => e.type !== 'tidings-replay'),
+      [],
+      'the real hub got no demo update, live or in its history',
+    );
+    assert.equal(hub.hub.stats().updatesPublished, 0);
+    // The demos' hub takes no publisher tokens: visitors send through the chat's checks only.
+    const post = await fetch(`${hub.url}/demo/hub`, { method: 'POST', body: 'topic=x' });
+    assert.equal(post.status, 405);
+  } finally {
+    real.close();
+    demo.close();
+  }
+});
+
+test('chat sends are rate-limited: past the burst, 429 with Retry-After', async () => {
+  const answers: number[] = [];
+  for (let i = 0; i < limits.DEMO_CHAT_BURST + 5; i++) {
+    const response = await chat(JSON.stringify({ name: 'Flood', text: String(i) }));
+    answers.push(response.status);
+    if (response.status === 429) assert.ok(Number(response.headers.get('retry-after')) >= 1);
+  }
+  assert.ok(answers.includes(429), answers.join(' '));
+  assert.ok(answers.filter((status) => status === 200).length <= limits.DEMO_CHAT_BURST);
 });

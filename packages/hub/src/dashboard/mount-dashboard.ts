@@ -5,23 +5,28 @@
  *   GET  /dashboard/stats.json       the same view once, with the kept samples
  *   GET  /dashboard/tidings-client.js the @tidings/client browser bundle
  *   GET  /dashboard/<file>           the dashboard's scripts and styles
- *   GET  /demo/, /demo/<name>        the demo pages (ticker, monitor, chat, clock)
- *   POST /demo/chat/messages         the chat demo's send (JSON, checked, published with hub.publish())
+ *   GET  /demo/, /demo/<name>        the demo pages (ticker, monitor, chat, clock), with `demos: true`
+ *   GET  /demo/hub?topic=…           the demos' own hub (subscribe only): they never publish to the real one
+ *   POST /demo/chat/messages         the chat demo's send (JSON, checked, rate-limited, published there)
  * Who may see topic names is decided in stats-view.ts; the README's "Dashboard" section explains it.
  */
-import type { Hub } from '../create-hub.js';
+import { createHub, HUB_PATH, type Hub } from '../create-hub.js';
 import {
   DASHBOARD_MAX_TOPICS,
   DASHBOARD_MAX_VIEWERS,
   DASHBOARD_SAMPLE_INTERVAL_MS,
   DASHBOARD_SAMPLES_KEPT,
+  DEMO_CHAT_BURST,
+  DEMO_CHAT_PER_SECOND,
   DEMO_CLOCK_INTERVAL_MS,
+  DEMO_HISTORY_SIZE,
   DEMO_MONITOR_INTERVAL_MS,
   DEMO_TICKER_INTERVAL_MS,
 } from '../limits.js';
 import { clientBundlePath, createClientBundleLoader } from './client-bundle.js';
 import { answerChatPost, CHAT_MESSAGES_PATH } from './demos/chat-route.js';
 import { type DemoIntervals, startDemoPublishers } from './demos/demo-publishers.js';
+import { RateLimit } from './demos/rate-limit.js';
 import { fileResponse, loadStaticFiles, type StaticFile } from './static-files.js';
 import { StatsSampler } from './stats-sampler.js';
 import { openStatsStream } from './stats-stream.js';
@@ -29,7 +34,11 @@ import { statsView, topicFilterFor } from './stats-view.js';
 
 /** Options of `mountDashboard`. `undefined` means the default. */
 export interface DashboardOptions {
-  /** Serve the demo pages under /demo/ and run their publishers; default true. */
+  /**
+   * Serve the demo pages under /demo/ and run their publishers, on a hub of their own (nothing they send
+   * reaches the real history, limits or subscribers); default false. The monitor demo shows this host's
+   * busiest process names to anyone who opens it: turn demos on only where that is fine.
+   */
   demos?: boolean;
   /** Milliseconds between stats samples; default 1000. */
   sampleInterval?: number;
@@ -57,6 +66,30 @@ const interval = (name: string, value: unknown, fallback: number) => whole(name,
 const text = (status: number, body: string, headers: Record<string, string> = {}) =>
   new Response(`${body}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
 
+/** The dashboard page links to the demos only when they are on (they are opt-in). */
+function showDemosLink(files: Map<string, StaticFile>): void {
+  const page = files.get('dashboard/index.html');
+  if (page === undefined) return;
+  const html = Buffer.from(page.body)
+    .toString('utf8')
+    .replace('id="demos-link" href="/demo/" hidden', 'id="demos-link" href="/demo/"');
+  files.set('dashboard/index.html', { ...page, body: new Uint8Array(Buffer.from(html, 'utf8')) });
+}
+
+/** Where the demo pages subscribe: the demos' own hub. */
+const DEMO_HUB_PATH = '/demo/hub';
+
+/** A subscription to the demos' hub (GET, and OPTIONS for CORS); it takes no publishes. */
+function demoSubscription(demoHub: Hub, request: Request): Promise<Response> | Response {
+  if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS')
+    return text(405, "the demos' hub only takes subscriptions (GET); chat messages go to /demo/chat/messages", {
+      allow: 'GET, OPTIONS',
+    });
+  const target = new URL(request.url);
+  target.pathname = HUB_PATH;
+  return demoHub.fetch(new Request(target, request));
+}
+
 export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashboard {
   if (typeof hub !== 'object' || hub === null || typeof hub.use !== 'function')
     throw new TypeError('mountDashboard needs the hub returned by createHub()');
@@ -70,7 +103,7 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
     (typeof options.demoIntervals !== 'object' || options.demoIntervals === null)
   )
     throw new TypeError('demoIntervals must be an object such as { ticker: 1000, monitor: 2000, clock: 1000 }');
-  const demos = options.demos ?? true;
+  const demos = options.demos ?? false;
   const maxViewers = whole('maxViewers', options.maxViewers, DASHBOARD_MAX_VIEWERS, 1, 'streams');
   const sampleInterval = interval('sampleInterval', options.sampleInterval, DASHBOARD_SAMPLE_INTERVAL_MS);
   const intervals: DemoIntervals = {
@@ -80,12 +113,18 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
   };
 
   const files = loadStaticFiles();
+  if (demos) showDemosLink(files);
   const bundle = createClientBundleLoader(options.clientBundle ?? clientBundlePath());
   const sampler = new StatsSampler(hub, DASHBOARD_SAMPLES_KEPT);
   sampler.start(sampleInterval);
   const viewers = new Set<() => void>();
   let requests = 0;
-  const publishers = demos ? startDemoPublishers(hub, intervals, () => requests) : null;
+  // The demos' own hub: anonymous (the pages have no token), small history, in memory, silent.
+  const demoHub = demos
+    ? createHub({ anonymous: true, log: null, historySize: DEMO_HISTORY_SIZE, heartbeat: hub.options.heartbeatSeconds })
+    : null;
+  const chatLimit = new RateLimit(DEMO_CHAT_BURST, DEMO_CHAT_PER_SECOND);
+  const publishers = demoHub === null ? null : startDemoPublishers(demoHub, intervals, () => requests);
   let closed = false;
 
   const serveFile = (file: StaticFile | undefined, method: string): Response | null => {
@@ -126,9 +165,10 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
     const path = new URL(request.url).pathname;
     if (path === '/') return serveFile(files.get('dashboard/index.html'), request.method);
     if (path.startsWith('/dashboard/')) return dashboardRoute(request, path.slice('/dashboard/'.length));
-    if (!demos) return null;
+    if (demoHub === null) return null;
     if (path === '/demo') return new Response(null, { status: 308, headers: { location: '/demo/' } });
-    if (path === CHAT_MESSAGES_PATH) return answerChatPost(hub, request);
+    if (path === CHAT_MESSAGES_PATH) return answerChatPost(demoHub, request, chatLimit);
+    if (path === DEMO_HUB_PATH) return demoSubscription(demoHub, request);
     if (!path.startsWith('/demo/')) return null;
     const name = path.slice('/demo/'.length) || 'index';
     return serveFile(files.get(`demo/${name}.html`) ?? files.get(`demo/${name}`), request.method);
@@ -147,6 +187,7 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
       closed = true;
       sampler.stop();
       publishers?.stop();
+      void demoHub?.close();
       for (const endViewer of [...viewers]) endViewer();
     },
   };

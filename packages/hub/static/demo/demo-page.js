@@ -8,7 +8,8 @@ export const LOG_LIMIT = 100;
 
 /** Opens the hub's subscription for `topic`, showing its state in #state. */
 export function subscribe(topic) {
-  const url = new URL('/.well-known/mercure', location.href);
+  // The demos' own hub, beside the real one: nothing the demos send reaches the real history.
+  const url = new URL('/demo/hub', location.href);
   url.searchParams.set('topic', topic);
   const source = new EventSource(url);
   const element = document.getElementById('state');
@@ -18,7 +19,7 @@ export function subscribe(topic) {
     element.textContent = name;
     element.dataset.state = name;
     if (source.readyState === EventSource.CLOSED) {
-      element.textContent = 'closed (the hub refused the subscription: start it with --anonymous to show the demos)';
+      element.textContent = "closed (the demos' hub refused the subscription)";
     }
   };
   source.addEventListener('open', update);

@@ -9,6 +9,7 @@ import { readFetchBody } from '../../http-fetch.js';
 import { DEMO_CHAT_MAX_BODY_BYTES } from '../../limits.js';
 import { DemoInputError, parseChatMessage } from './chat-message.js';
 import { DEMO_TOPICS } from './demo-topics.js';
+import type { RateLimit } from './rate-limit.js';
 
 export const CHAT_MESSAGES_PATH = '/demo/chat/messages';
 
@@ -32,7 +33,7 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function answerChatPost(hub: Hub, request: Request): Promise<Response> {
+export async function answerChatPost(hub: Hub, request: Request, limit: RateLimit): Promise<Response> {
   if (request.method !== 'POST')
     return json(405, { error: 'use POST with a JSON body such as {"name":"Ada","text":"Hello"}' }, { allow: 'POST' });
   try {
@@ -40,6 +41,13 @@ export async function answerChatPost(hub: Hub, request: Request): Promise<Respon
     if (type !== 'application/json')
       throw new DemoInputError('UNSUPPORTED_MEDIA_TYPE', 415, 'send the message as application/json');
     const message = parseChatMessage(await readText(request, DEMO_CHAT_MAX_BODY_BYTES));
+    if (!limit.take()) {
+      return json(
+        429,
+        { error: 'too many chat messages right now; try again in a moment' },
+        { 'retry-after': String(limit.retryAfterSeconds()) },
+      );
+    }
     const id = await hub.publish({ topics: DEMO_TOPICS.chat, type: 'message', data: JSON.stringify(message) });
     return json(200, { id });
   } catch (error) {
