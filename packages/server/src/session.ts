@@ -1,5 +1,6 @@
 import { encodeComment, encodeEvent } from '@tidings/protocol';
 import { ServerError, type ServerErrorCode } from './errors.js';
+import { scheduleFlush } from './flush-scheduler.js';
 import { joinKeepAlive } from './keep-alive.js';
 import type { ResolvedSessionOptions } from './session-options.js';
 
@@ -210,10 +211,12 @@ export class Session {
     }
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      // Everything written in this tick goes out in one transport write.
-      queueMicrotask(() => this.#flush());
+      // Everything written in this turn of the event loop goes out in one transport write.
+      scheduleFlush(this.#flushBound);
     }
   }
+
+  readonly #flushBound = () => this.#flush();
 
   #flush(): void {
     this.#flushScheduled = false;
