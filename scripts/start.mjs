@@ -1,18 +1,28 @@
 #!/usr/bin/env node
 // `npm start`: the Tidings hub with its dashboard and demos, on the in-memory store, for trying it out.
-// It makes a fresh random JWT key for this run (never a fixed or production key), signs a development token
+// It makes a fresh random JWT key for this run (never a fixed or production key) unless you give one, signs a development token
 // with it (may publish and subscribe to every topic, 12 hours), starts `tidings hub --dashboard --anonymous`
 // with the key in the environment (not on the command line, where `ps` shows it), and prints a dashboard
 // link that carries the token in its #fragment: browsers never send a fragment to a server, and the
 // dashboard moves it into sessionStorage and out of the address bar. The hub itself never logs tokens.
-// TIDINGS_PORT / TIDINGS_HOST (and the other TIDINGS_* variables) pass through to the hub.
+// TIDINGS_PORT / TIDINGS_HOST (and the other TIDINGS_* variables) pass through to the hub. A key of your
+// own (TIDINGS_JWT_KEY, or `npm start -- --jwt-key KEY`) is kept, and the printed tokens are made with it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createSigningKey, signJwt } from '@tidings/hub';
 
 const TOKEN_TTL_SECONDS = 12 * 3600;
-const key = randomBytes(32).toString('base64url');
+/** The key given after --jwt-key (or as --jwt-key=KEY) in this script's arguments, if any. */
+function keyFromArguments(args) {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--jwt-key') return args[i + 1];
+    if (args[i].startsWith('--jwt-key=')) return args[i].slice('--jwt-key='.length);
+  }
+  return undefined;
+}
+const key =
+  keyFromArguments(process.argv.slice(2)) || process.env.TIDINGS_JWT_KEY || randomBytes(32).toString('base64url');
 const now = Math.floor(Date.now() / 1000);
 const token = signJwt(
   { mercure: { publish: ['*'], subscribe: ['*'] }, iat: now, exp: now + TOKEN_TTL_SECONDS },
@@ -57,7 +67,7 @@ child.stdout.on('data', (chunk) => {
         `Demos:       ${entry.url}/demo/`,
         `Dev token (publish and subscribe to every topic, valid ${TOKEN_TTL_SECONDS / 3600} h, this run only):`,
         `  ${token}`,
-        `Publish:     curl -d topic=https://example.com/books/1 -d data=hello -H "Authorization: Bearer <dev token>" ${entry.hub}`,
+        `Publish:     curl -d topic=https://example.com/books/1 -d data=hello -H "Authorization: Bearer ${token}" ${entry.hub}`,
         '',
       ].join('\n'),
     );

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createVerifyKey, verifyJwt } from '@tidings/hub';
 
 const START = fileURLToPath(new URL('../../scripts/start.mjs', import.meta.url));
 
@@ -49,4 +50,47 @@ test('npm start runs the hub with dashboard and demos and prints a working dev t
     child.kill('SIGTERM');
   }
   assert.equal(await exited, 0, `exits 0 on SIGTERM:\n${output}`);
+});
+
+test('npm start keeps a key given in TIDINGS_JWT_KEY or --jwt-key, and prints tokens made with it', async () => {
+  const given = 'a-key-of-the-users-own-at-least-32-bytes';
+  for (const [args, env] of [
+    [[], { TIDINGS_JWT_KEY: given }],
+    [['--jwt-key', given], {}],
+  ] as const) {
+    const child = spawn(process.execPath, ['--conditions=tidings-source', '--import', 'tsx', START, ...args], {
+      env: { ...process.env, TIDINGS_PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const banner = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner within 30 s:\n${output}`)), 30_000);
+        child.stdout.on('data', (chunk: string) => {
+          output += chunk;
+          if (/Publish: .*\n/.test(output)) {
+            clearTimeout(timer);
+            resolve(output);
+          }
+        });
+      });
+      const [, base, token] = /Dashboard:\s+(\S+)\/#token=(\S+)/.exec(banner)!;
+      verifyJwt(token!, createVerifyKey('HS256', given)); // throws unless signed with the given key
+      // The printed curl line can be pasted as it is: it carries the token, not a placeholder.
+      assert.ok(banner.includes(`Authorization: Bearer ${token}`), banner);
+      const published = await fetch(`${base}/.well-known/mercure`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'topic=urn:start&data=hello',
+      });
+      assert.equal(published.status, 200, JSON.stringify(args));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+  }
 });
