@@ -226,7 +226,7 @@ export class Channel {
     if (!Array.isArray(topics)) throw new TypeError('topics must be an array of strings');
     const log = this.#log;
     const id = options.id ?? (log !== null ? crypto.randomUUID() : undefined);
-    const fields: EventFields & { type?: string } = {
+    const fields: EventFields = {
       id: id ?? '',
       topics,
       data,
