@@ -62,7 +62,11 @@ test('ticker, monitor and clock publish on their topics from inside the hub', as
       'connections, requests, uptime, load and processes',
     );
     const last = (type: string) => JSON.parse([...monitor.events].reverse().find((e) => e.type === type)!.data);
-    assert.ok(last('connections').subscribers >= 3, 'the three subscriptions of this test are counted');
+    // A sample taken before the third subscription was attached counts two: wait for one taken after.
+    await monitor.waitFor(
+      () => monitor.events.some((e) => e.type === 'connections' && JSON.parse(e.data).subscribers >= 3),
+      'a connections sample that counts the three subscriptions of this test',
+    );
     assert.ok(last('requests').total >= 3);
     assert.equal(typeof last('uptime').seconds, 'number');
     assert.deepEqual(Object.keys(last('load')), ['one', 'five', 'fifteen']);
