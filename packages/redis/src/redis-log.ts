@@ -125,6 +125,7 @@ export class RedisLog implements EventLog {
     const log = new RedisLog(options);
     const { connectTimeout, commandTimeout } = log.#options;
     await log.#waitFor(() => log.health().state === 'up', connectTimeout + commandTimeout);
+    if (!log.#reads.ready) await log.#reads.waitReady(connectTimeout);
     const health = log.health();
     if (health.state !== 'up') {
       await log.close();
@@ -332,6 +333,9 @@ export class RedisLog implements EventLog {
    */
   async #read(command: { lua: LuaScript; keys: readonly string[]; args: readonly string[] } | readonly string[]) {
     await this.#usable();
+    // The read connection opens beside the command connection (and reconnects on its own): give it as
+    // long as a connection gets, rather than failing a read that comes just before it is ready.
+    if (!this.#reads.ready) await this.#reads.waitReady(this.#options.connectTimeout);
     const until = monotonicNow() + Math.max(READ_TIMEOUT_MS, this.#options.commandTimeout);
     try {
       return 'lua' in command
