@@ -8,9 +8,17 @@ import { createVerifyKey, verifyJwt } from '@tidings/hub';
 
 const START = fileURLToPath(new URL('../../scripts/start.mjs', import.meta.url));
 
-test('npm start runs the hub with dashboard and demos and prints a working dev token', async () => {
-  const child = spawn(process.execPath, ['--conditions=tidings-source', '--import', 'tsx', START], {
-    env: { ...process.env, TIDINGS_PORT: '0' },
+/**
+ * Runs `npm start` with `args` and `env` until it has printed its banner, calls `check` with the banner,
+ * then stops it with SIGTERM and resolves its exit code and everything it printed.
+ */
+async function withStart(
+  args: readonly string[],
+  env: Record<string, string>,
+  check: (banner: string) => Promise<void>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--conditions=tidings-source', '--import', 'tsx', START, ...args], {
+    env: { ...process.env, TIDINGS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -30,6 +38,23 @@ test('npm start runs the hub with dashboard and demos and prints a working dev t
       });
       child.on('exit', () => reject(new Error(`npm start exited early:\n${output}`)));
     });
+    await check(banner);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  return { code: await exited, output };
+}
+
+/** Publishes one update with `token`; resolves the answer. */
+const publishWith = (base: string, token: string, body: string) =>
+  fetch(`${base}/.well-known/mercure`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+
+test('npm start runs the hub with dashboard and demos and prints a working dev token', async () => {
+  const { code, output } = await withStart([], {}, async (banner) => {
     const dashboard = /Dashboard:\s+(\S+)\/#token=(\S+)/.exec(banner);
     assert.ok(dashboard, `a dashboard link with a token:\n${banner}`);
     const [, base, token] = dashboard;
@@ -39,17 +64,11 @@ test('npm start runs the hub with dashboard and demos and prints a working dev t
     assert.match(await page.text(), /<html/i);
     assert.equal((await fetch(`${base}/demo/`)).status, 200);
 
-    const published = await fetch(`${base}/.well-known/mercure`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'topic=https://example.com/books/1&data=hello',
-    });
+    const published = await publishWith(base!, token!, 'topic=https://example.com/books/1&data=hello');
     assert.equal(published.status, 200, await published.clone().text());
     assert.ok((await published.text()).length > 0, 'the answer is the new event id');
-  } finally {
-    child.kill('SIGTERM');
-  }
-  assert.equal(await exited, 0, `exits 0 on SIGTERM:\n${output}`);
+  });
+  assert.equal(code, 0, `exits 0 on SIGTERM:\n${output}`);
 });
 
 test('npm start keeps a key given in TIDINGS_JWT_KEY or --jwt-key, and prints tokens made with it', async () => {
@@ -58,39 +77,14 @@ test('npm start keeps a key given in TIDINGS_JWT_KEY or --jwt-key, and prints to
     [[], { TIDINGS_JWT_KEY: given }],
     [['--jwt-key', given], {}],
   ] as const) {
-    const child = spawn(process.execPath, ['--conditions=tidings-source', '--import', 'tsx', START, ...args], {
-      env: { ...process.env, TIDINGS_PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    try {
-      const banner = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner within 30 s:\n${output}`)), 30_000);
-        child.stdout.on('data', (chunk: string) => {
-          output += chunk;
-          if (/Publish: .*\n/.test(output)) {
-            clearTimeout(timer);
-            resolve(output);
-          }
-        });
-      });
+    const { code } = await withStart(args, env, async (banner) => {
       const [, base, token] = /Dashboard:\s+(\S+)\/#token=(\S+)/.exec(banner)!;
       verifyJwt(token!, createVerifyKey('HS256', given)); // throws unless signed with the given key
       // The printed curl line can be pasted as it is: it carries the token, not a placeholder.
       assert.ok(banner.includes(`Authorization: Bearer ${token}`), banner);
-      const published = await fetch(`${base}/.well-known/mercure`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'topic=urn:start&data=hello',
-      });
+      const published = await publishWith(base!, token!, 'topic=urn:start&data=hello');
       assert.equal(published.status, 200, JSON.stringify(args));
-    } finally {
-      child.kill('SIGTERM');
-    }
-    assert.equal(await exited, 0);
+    });
+    assert.equal(code, 0);
   }
 });
