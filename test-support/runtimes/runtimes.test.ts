@@ -96,8 +96,8 @@ for (const name of RUNTIMES) {
       assert.deepEqual(
         requests.map(({ accept, cacheControl, lastEventId }) => ({ accept, cacheControl, lastEventId })),
         [
-          { accept: 'text/event-stream', cacheControl: 'no-store', lastEventId: null },
-          { accept: 'text/event-stream', cacheControl: 'no-store', lastEventId: '2' },
+          { accept: 'text/event-stream', cacheControl: 'no-cache', lastEventId: null },
+          { accept: 'text/event-stream', cacheControl: 'no-cache', lastEventId: '2' },
         ],
         'exactly two connections: the first without Last-Event-ID, the reconnection with it, none after close()',
       );

@@ -7,6 +7,7 @@ import { isEventStreamContentType } from './mime.js';
 import { type OpenedStream, openStream } from './open-stream.js';
 import { type EventSourceOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { backoffDelay } from './reconnect-policy.js';
+import { distrust, trust } from './trusted-events.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -74,6 +75,8 @@ export class EventSource extends EventTarget {
   #reconnectTimer: { handle: unknown } | undefined;
   #idleTimer: { handle: unknown } | undefined;
   #detachSignal: (() => void) | undefined;
+  /** The event this EventSource is dispatching itself (see #fire), told apart from a script's dispatchEvent(). */
+  #firing: Event | undefined;
 
   constructor(url: string | URL, eventSourceInitDict?: EventSourceOptions) {
     super();
@@ -198,15 +201,24 @@ export class EventSource extends EventTarget {
     super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
   }
 
-  /**
-   * [spec] Aborts the fetch, cancels a pending reconnection and sets readyState to CLOSED. No event
-   * follows, not even the rest of the chunk being parsed when it is called from a handler.
-   */
   /** @internal See `readGate`: undefined reads on at once. */
   [readGate](): Promise<void> | undefined {
     return undefined;
   }
 
+  /**
+   * [DOM] dispatchEvent() is how a script dispatches: the event is not trusted (an event this EventSource
+   * fired before included). The EventSource's own events go through #fire.
+   */
+  override dispatchEvent(event: Event): boolean {
+    if (event !== this.#firing) distrust(event);
+    return super.dispatchEvent(event);
+  }
+
+  /**
+   * [spec] Aborts the fetch, cancels a pending reconnection and sets readyState to CLOSED. No event
+   * follows, not even the rest of the chunk being parsed when it is called from a handler.
+   */
   close(): void {
     this.#stopConnection();
     this.#clearReconnectTimer();
@@ -296,7 +308,7 @@ export class EventSource extends EventTarget {
     this.#attempts = 0;
     this.#armIdleTimer(connection);
     this.#readyState = OPEN;
-    this.dispatchEvent(new Event('open'));
+    this.#fire(new Event('open'));
     if (!current()) return; // close() in onopen
     // [spec] interpret the body line by line: a new stream (BOM, buffers), the last event ID kept
     this.#parser.reset();
@@ -332,13 +344,20 @@ export class EventSource extends EventTarget {
   async #requestHeaders(): Promise<Headers> {
     // [spec] Accept: text/event-stream
     const headers = new Headers({ accept: 'text/event-stream' });
-    // [spec] cache mode "no-store": browsers add their own no-cache headers for it; elsewhere say it.
-    // (Setting it in a browser would also make every cross-origin request need a CORS preflight.)
-    if (!this.#browser) headers.set('cache-control', 'no-store');
     const option = this.#options.headers;
     const extra = typeof option === 'function' ? await option() : option;
     if (extra !== undefined) {
       for (const [name, value] of new Headers(extra)) headers.set(name, value);
+    }
+    // [spec] the request's cache mode is "no-store", which [fetch] HTTP-network-or-cache fetch puts on the
+    // wire as `Pragma: no-cache` and `Cache-Control: no-cache`, each only if the header list does not
+    // contain that name already (so a caller's own value wins). Browsers' fetch does that itself (and
+    // setting them here would make every cross-origin request need a CORS preflight). Node's fetch does
+    // it too, but Deno's and Bun's ignore the cache mode, as may a `fetch` option: so, outside browsers,
+    // the client appends them, and the fetch then finds them present and adds nothing.
+    if (!this.#browser) {
+      if (!headers.has('pragma')) headers.set('pragma', 'no-cache');
+      if (!headers.has('cache-control')) headers.set('cache-control', 'no-cache');
     }
     // [spec] reconnection 5.3. Last-Event-ID: the last event ID string, UTF-8 encoded, when not empty
     // (a Last-Event-ID given in options.headers would go stale: the lastEventId option is the way)
@@ -407,7 +426,21 @@ export class EventSource extends EventTarget {
   }
 
   #dispatchError(init: EventSourceErrorEventInit): void {
-    this.dispatchEvent(new EventSourceErrorEvent(init));
+    this.#fire(new EventSourceErrorEvent(init));
+  }
+
+  /**
+   * Dispatches an event of the EventSource's own (open, message, error): the user agent fires it, so it
+   * is trusted. Through this.dispatchEvent, so that a subclass (iterate()) sees every event.
+   */
+  #fire(event: Event): void {
+    const outer = this.#firing;
+    this.#firing = trust(event, this);
+    try {
+      this.dispatchEvent(event);
+    } finally {
+      this.#firing = outer;
+    }
   }
 
   /** [spec] "Dispatch the event": a MessageEvent, only while not CLOSED. */
@@ -420,7 +453,7 @@ export class EventSource extends EventTarget {
       origin: this.#origin,
       lastEventId: parsed.lastEventId,
     });
-    this.dispatchEvent(event);
+    this.#fire(event);
     // close() (or anything that dropped this connection) in a handler: stop parsing this chunk now
     if (this.#connection !== connection) this.#parser.reset();
   }

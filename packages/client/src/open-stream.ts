@@ -26,7 +26,9 @@ function init(request: StreamRequest, method: string, headers: Headers, body: Re
   const result: RequestInit = {
     method,
     headers,
-    // [spec] the request's cache mode is "no-store"; browsers turn it into their own no-cache headers
+    // [spec] the request's cache mode is "no-store". Browsers and Node's fetch implement it (no HTTP cache,
+    // and the no-cache headers when absent); Deno's and Bun's accept it and ignore it. Outside browsers the
+    // EventSource has already put the headers in `headers` (event-source.ts), so none is sent twice.
     cache: 'no-store',
     // [spec] a potential-CORS request: mode "cors", credentials from the withCredentials flag
     mode: 'cors',

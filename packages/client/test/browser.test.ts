@@ -197,11 +197,36 @@ describe('in Chromium, the bundle behaves as the native EventSource', () => {
     assert.equal(request?.headers.accept, 'text/event-stream');
     // the browser turns cache mode "no-store" into its own no-cache headers
     assert.equal(request?.headers['cache-control'], 'no-cache');
+    assert.equal(request?.headers.pragma, 'no-cache');
     assert.equal(request?.headers['last-event-id'], undefined);
   });
 });
 
 describe('in Chromium, what only the bundle has', () => {
+  test("isTrusted: the browser keeps it false on the bundle's events (they are made by script); the native's are true", async () => {
+    const seen = await page.evaluate(async (url) => {
+      const { EventSource: Bundled } = (window as unknown as { Tidings: typeof import('../src/index.ts') }).Tidings;
+      const out: Record<string, string[]> = {};
+      for (const [name, Impl] of [
+        ['native', window.EventSource],
+        ['tidings', Bundled],
+      ] as const) {
+        out[name] = await new Promise<string[]>((resolve) => {
+          const log: string[] = [];
+          const source = new Impl(`${url}&impl=${name}`);
+          source.onopen = (event: Event) => log.push(`open:${event.isTrusted}`);
+          source.onmessage = (event: MessageEvent) => {
+            log.push(`message:${event.isTrusted}`);
+            source.close();
+            resolve(log);
+          };
+        });
+      }
+      return out;
+    }, `/s/basic?k=${Math.random()}`);
+    assert.deepEqual(seen, { native: ['open:true', 'message:true'], tidings: ['open:false', 'message:false'] });
+  });
+
   test('error events carry the status and reason', async () => {
     const result = await page.evaluate(
       (url) =>

@@ -1,7 +1,7 @@
 // What the client sends: standard headers, Last-Event-ID, and the opt-in headers, method, body, fetch.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EventSource, type EventSourceOptions } from '../src/index.ts';
+import { EventSource, type EventSourceOptions, iterate } from '../src/index.ts';
 import { type RecordedRequest, respond, startServer } from './support/test-server.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -19,12 +19,15 @@ async function requestsFor(options: EventSourceOptions, count = 1, body = 'data:
 }
 
 describe('standard request', () => {
-  test('GET with Accept: text/event-stream and Cache-Control: no-store, no Last-Event-ID the first time', async () => {
+  test('GET with Accept: text/event-stream, Cache-Control and Pragma no-cache, no Last-Event-ID the first time', async () => {
     const [request] = await requestsFor({});
     assert.equal(request?.method, 'GET');
     assert.equal(request?.path, '/s');
     assert.equal(request?.headers.accept, 'text/event-stream');
-    assert.equal(request?.headers['cache-control'], 'no-store');
+    // cache mode "no-store" on the wire, as the Fetch standard writes it (and WPT request-cache-control
+    // expects); node joins repeated headers with ", ", so these also say each was sent once
+    assert.equal(request?.headers['cache-control'], 'no-cache');
+    assert.equal(request?.headers.pragma, 'no-cache');
     assert.equal(request?.headers['last-event-id'], undefined);
     assert.equal(request?.body, '');
   });
@@ -39,6 +42,82 @@ describe('standard request', () => {
     const requests = await requestsFor({}, 2, 'id: é😀\ndata: a\n\n');
     const raw = requests[1]?.headers['last-event-id'] as string; // node reads header bytes as Latin-1
     assert.equal(Buffer.from(raw, 'latin1').toString('utf8'), 'é😀');
+  });
+});
+
+describe('cache mode "no-store" on the wire', () => {
+  // [fetch] HTTP-network-or-cache fetch: for cache mode "no-store", Pragma: no-cache and
+  // Cache-Control: no-cache are each appended only if the header list does not contain that name yet.
+  test('a Cache-Control given in headers is sent as given; Pragma: no-cache is still added', async () => {
+    const [request] = await requestsFor({ headers: { 'Cache-Control': 'max-age=0' } });
+    assert.equal(request?.headers['cache-control'], 'max-age=0');
+    assert.equal(request?.headers.pragma, 'no-cache');
+  });
+
+  test('a Pragma given in headers is sent as given; Cache-Control: no-cache is still added', async () => {
+    const [request] = await requestsFor({ headers: { pragma: 'x-custom' } });
+    assert.equal(request?.headers.pragma, 'x-custom');
+    assert.equal(request?.headers['cache-control'], 'no-cache');
+  });
+
+  test('a headers function that gives Cache-Control keeps it on every connection', async () => {
+    const requests = await requestsFor({ headers: () => ({ 'cache-control': 'no-transform' }) }, 2);
+    for (const request of requests) {
+      assert.equal(request.headers['cache-control'], 'no-transform');
+      assert.equal(request.headers.pragma, 'no-cache');
+    }
+  });
+
+  test("the headers do not depend on the fetch honouring cache: 'no-store' (Deno's and Bun's ignore it)", async () => {
+    const caches: (RequestCache | undefined)[] = [];
+    const [request] = await requestsFor({
+      fetch: (input, { cache, ...init }) => {
+        caches.push(cache);
+        return fetch(input, init); // the cache mode is dropped: only the client's own headers remain
+      },
+    });
+    assert.equal(caches[0], 'no-store', 'the cache mode is still given to fetch, for browsers and Node');
+    assert.equal(request?.headers['cache-control'], 'no-cache');
+    assert.equal(request?.headers.pragma, 'no-cache');
+  });
+
+  test('every hop of a redirect carries them', async () => {
+    const server = await startServer((req, res) => {
+      if (req.path === '/from') res.writeHead(307, { location: '/to' }).end();
+      else respond(res, 'data: x\n\n');
+    });
+    const source = new EventSource(server.url('/from'), { reconnect: null });
+    try {
+      await waitFor(() => server.requests.length >= 2, 'two requests');
+      assert.deepEqual(
+        server.requests.map((r) => [r.path, r.headers['cache-control'], r.headers.pragma]),
+        [
+          ['/from', 'no-cache', 'no-cache'],
+          ['/to', 'no-cache', 'no-cache'],
+        ],
+      );
+    } finally {
+      source.close();
+      await server.close();
+    }
+  });
+
+  test('iterate() sends the same standard headers, on a POST stream too', async () => {
+    const server = await startServer((_req, res) => respond(res, 'data: x\n\n'));
+    try {
+      for (const options of [{}, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }]) {
+        for await (const _event of iterate(server.url('/s'), { ...options, reconnect: null }));
+      }
+      assert.deepEqual(
+        server.requests.map((r) => [r.method, r.headers.accept, r.headers['cache-control'], r.headers.pragma]),
+        [
+          ['GET', 'text/event-stream', 'no-cache', 'no-cache'],
+          ['POST', 'text/event-stream', 'no-cache', 'no-cache'],
+        ],
+      );
+    } finally {
+      await server.close();
+    }
   });
 });
 
