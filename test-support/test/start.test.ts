@@ -79,7 +79,7 @@ test('npm start keeps a key given in TIDINGS_JWT_KEY or --jwt-key, and prints to
   ] as const) {
     const { code } = await withStart(args, env, async (banner) => {
       const [, base, token] = /Dashboard:\s+(\S+)\/#token=(\S+)/.exec(banner)!;
-      verifyJwt(token!, createVerifyKey('HS256', given)); // throws unless signed with the given key
+      await verifyJwt(token!, createVerifyKey('HS256', given)); // throws unless signed with the given key
       // The printed curl line can be pasted as it is: it carries the token, not a placeholder.
       assert.ok(banner.includes(`Authorization: Bearer ${token}`), banner);
       const published = await publishWith(base!, token!, 'topic=urn:start&data=hello');

@@ -11,10 +11,11 @@ import {
   stringFlag,
   UsageError,
 } from './cli-flags.js';
+import { readTokenCheckFlags, TOKEN_CHECK_FLAGS } from './cli-token-checks.js';
 import { createHub, HUB_PATH } from './create-hub.js';
 import { mountDashboard } from './dashboard/mount-dashboard.js';
 import { openEventLog, parseStoreSpec, type StoreSpec } from './event-log-from-url.js';
-import { type HubOptions, type KeyOption, resolveHubOptions } from './hub-options.js';
+import { type HubOptions, resolveHubOptions } from './hub-options.js';
 import { isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt.js';
 import {
   DEFAULT_HEARTBEAT_SECONDS,
@@ -33,6 +34,7 @@ import {
   TIMEOUT_CHECK_INTERVAL_MS,
 } from './limits.js';
 import { createLogger, LOG_LEVELS, type LogLevel, stdoutSink } from './logger.js';
+import type { KeyOption } from './token-options.js';
 
 const T = (name: string) => `TIDINGS_${name}`;
 
@@ -109,6 +111,7 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
     defaultText: '--jwt-alg',
     description: 'Algorithm of subscriber tokens.',
   },
+  ...TOKEN_CHECK_FLAGS,
   {
     name: 'anonymous',
     kind: 'boolean',
@@ -258,14 +261,15 @@ function algorithm(values: FlagValues, name: string, fallback: JwtAlgorithm): Jw
 }
 
 /** A key flag's value: PEM text (with literal "\n" allowed, as env files write it), a PEM file path, or a secret. */
-function keyMaterial(value: string, alg: JwtAlgorithm, flag: string, allowWeakKey: boolean): KeyOption {
-  if (alg.startsWith('HS')) return { key: value, alg, allowWeakKey };
+function keyMaterial(value: string, alg: JwtAlgorithm, flag: string, weak: boolean, issuer?: string): KeyOption {
+  const bound = issuer === undefined ? {} : { issuer };
+  if (alg.startsWith('HS')) return { key: value, alg, allowWeakKey: weak, ...bound };
   let pem = value.replace(/\\n/g, '\n');
   if (!pem.includes('-----BEGIN')) {
     if (!existsSync(pem)) throw new UsageError(`--${flag}: ${alg} needs a PEM public key or the path of a PEM file`);
     pem = readFileSync(pem, 'utf8');
   }
-  return { key: pem, alg };
+  return { key: pem, alg, ...bound };
 }
 
 /** The --jwt-key value, or the content of --jwt-key-file (without the trailing newline editors add). */
@@ -292,6 +296,8 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const weak = values.get('allow-weak-key') === true;
   const publisherValue = stringFlag(values, 'publisher-jwt-key') ?? shared;
   const subscriberValue = stringFlag(values, 'subscriber-jwt-key') ?? shared ?? publisherValue;
+  const tokenChecks = readTokenCheckFlags(values);
+  const issuer = tokenChecks.issuer;
   const logLevel = stringFlag(values, 'log-level') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel as LogLevel))
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -319,9 +325,14 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     maxSubscribers: integerFlag(values, 'max-subscribers', DEFAULT_MAX_SUBSCRIBERS, 1, 10 ** 7),
     logLevel: logLevel as LogLevel,
     publisherKey:
-      publisherValue === undefined ? null : keyMaterial(publisherValue, publisherAlg, 'publisher-jwt-key', weak),
+      publisherValue === undefined
+        ? null
+        : keyMaterial(publisherValue, publisherAlg, 'publisher-jwt-key', weak, issuer),
     subscriberKey:
-      subscriberValue === undefined ? null : keyMaterial(subscriberValue, subscriberAlg, 'subscriber-jwt-key', weak),
+      subscriberValue === undefined
+        ? null
+        : keyMaterial(subscriberValue, subscriberAlg, 'subscriber-jwt-key', weak, issuer),
+    ...tokenChecks.options,
   };
   const config: HubConfig = {
     port: integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535),
@@ -374,9 +385,9 @@ export async function runHub(config: HubConfig): Promise<void> {
   });
   const hub = createHub({ ...options, eventLog, publicUrl: config.publicUrl ?? `${url}${HUB_PATH}` });
   server.on('request', hub.listener);
-  if (config.options.publisherKey === null)
+  if (hub.options.publisherTokens === null)
     log.warn('no publisher key: every publish gets 401 (set --jwt-key or --publisher-jwt-key)');
-  if (config.options.subscriberKey === null && !config.options.anonymous) {
+  if (hub.options.subscriberTokens === null && !hub.options.anonymous) {
     log.warn('no subscriber key and --anonymous is off: every subscription gets 401');
   }
   // The dashboard and demos mount their pages with hub.use(); their timers stop before the hub closes.

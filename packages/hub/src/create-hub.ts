@@ -25,8 +25,9 @@ import { checkPublishFields, isRefusal } from './publish-request.js';
 import { createPublishRoute } from './publish-route.js';
 import { createSubscribeRoute } from './subscribe-route.js';
 import { SubscriberRegistry } from './subscriber-registry.js';
+import type { KeyOption } from './token-options.js';
 import type { Update } from './update.js';
-import { UpdatePipeline } from './update-pipeline.js';
+import { describeError, UpdatePipeline } from './update-pipeline.js';
 
 /** The hub's well-known path. [spec] 0.x "Discovery": it MUST be /.well-known/mercure. */
 export const HUB_PATH = '/.well-known/mercure';
@@ -83,6 +84,7 @@ export function createHub(options: HubOptions = {}): Hub {
   const config = resolveHubOptions(options);
   const log: Logger = createLogger(config.log === null ? 'silent' : config.logLevel, config.log ?? (() => {}));
   warnAboutKeys(options, log);
+  loadRemoteKeySets(config, log);
   const cors = createCorsPolicy(config.corsOrigins);
   const metrics = new HubMetrics();
   const registry = new SubscriberRegistry();
@@ -215,13 +217,26 @@ function warnAboutKeys(options: HubOptions, log: Logger): void {
     ['publisherKey', options.publisherKey],
     ['subscriberKey', options.subscriberKey],
   ] as const) {
-    if (option === undefined || option === null) continue;
-    if (option.key === WELL_KNOWN_EXAMPLE_KEY)
-      log.warn(
-        `${name} is the well-known example key from the Mercure docs: anyone can sign tokens with it; change it`,
-      );
-    else if (option.allowWeakKey === true && (option.alg ?? 'HS256').startsWith('HS'))
-      log.warn(`${name} may be a weak HMAC key (allowWeakKey): tokens signed with a short key can be forged`);
+    const keys: readonly KeyOption[] = option === undefined || option === null ? [] : [option].flat();
+    for (const key of keys) {
+      if (key.key === WELL_KNOWN_EXAMPLE_KEY)
+        log.warn(
+          `${name} is the well-known example key from the Mercure docs: anyone can sign tokens with it; change it`,
+        );
+      else if (key.allowWeakKey === true && (key.alg ?? 'HS256').startsWith('HS'))
+        log.warn(`${name} may be a weak HMAC key (allowWeakKey): tokens signed with a short key can be forged`);
+    }
+  }
+}
+
+/** Fetches the JWK Sets given as URLs now, so a wrong URL or a down key server shows in the log at start. */
+function loadRemoteKeySets(config: ResolvedHubOptions, log: Logger): void {
+  for (const set of config.remoteKeySets) {
+    set.load().then(
+      () => log.info('JWK Set loaded'),
+      (error: Error) =>
+        log.warn(`${error.message}: tokens it signs get 503 until it can be`, { error: describeError(error.cause) }),
+    );
   }
 }
 

@@ -2,23 +2,31 @@
 export type TokenErrorCode =
   /** Not three base64url parts, bad JSON, or too long. */
   | 'MALFORMED'
-  /** `alg` is `none` or not the configured algorithm. */
+  /** `alg` is `none` or not an algorithm of any configured key. */
   | 'ALG_NOT_ALLOWED'
-  /** The signature does not verify with the configured key. */
+  /** No configured key fits the token: its `kid`, `alg` or `iss` names none of them. */
+  | 'UNKNOWN_KEY'
+  /** The signature does not verify with the configured keys. */
   | 'BAD_SIGNATURE'
   /** `exp` is in the past. */
   | 'EXPIRED'
   /** `nbf` is in the future. */
   | 'NOT_YET_VALID'
+  /** `aud` does not name this hub (`tokenAudience`, `--jwt-audience`). */
+  | 'WRONG_AUDIENCE'
+  /** `iss` is not the issuer the keys belong to. */
+  | 'WRONG_ISSUER'
   /** A Mercure claim (`mercure.publish`, `authorization_details`, ...) has the wrong shape. */
-  | 'INVALID_CLAIMS';
+  | 'INVALID_CLAIMS'
+  /** The JWK Set could not be fetched: the hub's problem, not the token's (the hub answers 503). */
+  | 'KEYS_UNAVAILABLE';
 
-/** A JWT failed verification or carries unusable claims (the hub answers 401). */
+/** A JWT failed verification or carries unusable claims (the hub answers 401; 503 for `KEYS_UNAVAILABLE`). */
 export class TokenError extends Error {
   readonly code: TokenErrorCode;
 
-  constructor(code: TokenErrorCode, message: string) {
-    super(message);
+  constructor(code: TokenErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'TokenError';
     this.code = code;
   }

@@ -1,33 +1,18 @@
 import { checkEventLog, type EventLog, MemoryLog } from '@tidings/server';
-import { createVerifyKey, isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm, type JwtKey } from './jwt.js';
 import {
   DEFAULT_HEARTBEAT_SECONDS,
   DEFAULT_HISTORY_BYTES,
   DEFAULT_HISTORY_SIZE,
   DEFAULT_HISTORY_TTL_SECONDS,
-  DEFAULT_JWT_ALG,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_SUBSCRIBERS,
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
-  MIN_HMAC_KEY_BYTES,
 } from './limits.js';
 import { LOG_LEVELS, type LogLevel, type LogSink, stdoutSink } from './logger.js';
-
-/** A verification key: the secret (HS*) or PEM public key (RS256, ES256), with its algorithm. */
-export interface KeyOption {
-  key: string | Uint8Array;
-  /** Default `HS256`. */
-  alg?: JwtAlgorithm;
-  /** Accept an HS* key shorter than its hash (32 bytes for HS256): only for tests and trials; default false. */
-  allowWeakKey?: boolean;
-}
+import { type ResolvedTokens, resolveTokenOptions, type TokenOptions } from './token-options.js';
 
 /** Options of `createHub`. `undefined` means the default; `null` disables a feature. */
-export interface HubOptions {
-  /** Key for publisher tokens; null: nobody may publish over HTTP (`hub.publish()` still works). */
-  publisherKey?: KeyOption | null;
-  /** Key for subscriber tokens; default: the publisher key; null: subscriber tokens are refused. */
-  subscriberKey?: KeyOption | null;
+export interface HubOptions extends TokenOptions {
   /** Subscribers without a token receive public updates; default false (they get 401). */
   anonymous?: boolean;
   /** Origins allowed to use the hub from browsers (`*` for any, without credentials); default none. */
@@ -62,9 +47,7 @@ export interface HubOptions {
   log?: LogSink | null;
 }
 
-export interface ResolvedHubOptions {
-  readonly publisherKey: JwtKey | null;
-  readonly subscriberKey: JwtKey | null;
+export interface ResolvedHubOptions extends ResolvedTokens {
   readonly anonymous: boolean;
   readonly corsOrigins: readonly string[];
   readonly heartbeatSeconds: number | null;
@@ -84,29 +67,6 @@ function positiveInteger(name: string, value: unknown, fallback: number, allowZe
     throw new TypeError(`${name} must be a whole number ${allowZero ? '>= 0' : '>= 1'}, got ${String(value)}`);
   }
   return value;
-}
-
-function key(name: string, option: KeyOption | null | undefined): JwtKey | null {
-  if (option === undefined || option === null) return null;
-  if (typeof option !== 'object') throw new TypeError(`${name} must be { key, alg? } or null`);
-  const alg = option.alg ?? DEFAULT_JWT_ALG;
-  if (!isJwtAlgorithm(alg)) throw new TypeError(`${name}.alg must be one of ${JWT_ALGORITHMS.join(', ')}`);
-  if (alg.startsWith('HS') && option.allowWeakKey !== true) {
-    // [spec] RFC 7518 3.2: an HMAC key MUST be at least as long as the hash output. Shorter ones are found
-    // by brute force from a single token (3 bytes took under 0.1 s), and then anyone can publish.
-    const bytes = typeof option.key === 'string' ? Buffer.byteLength(option.key) : option.key.byteLength;
-    const needed = MIN_HMAC_KEY_BYTES[alg as 'HS256' | 'HS384' | 'HS512'];
-    if (bytes > 0 && bytes < needed) {
-      throw new TypeError(
-        `${name}: an ${alg} key needs at least ${needed} bytes (${needed * 8} bits), got ${bytes}: make one with \`openssl rand -base64 ${needed}\` (or allow a weak key on purpose: allowWeakKey, --allow-weak-key)`,
-      );
-    }
-  }
-  try {
-    return createVerifyKey(alg, option.key);
-  } catch (error) {
-    throw new TypeError(`${name}: ${(error as Error).message}`);
-  }
 }
 
 /** The given event log, or the default memory log with the history limits. */
@@ -137,9 +97,7 @@ function resolveEventLog(options: HubOptions): EventLog {
 /** Validates options at the call, with a TypeError that says how to fix them. */
 export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('createHub options must be an object');
-  const publisherKey = key('publisherKey', options.publisherKey);
-  const subscriberKey =
-    options.subscriberKey === undefined ? publisherKey : key('subscriberKey', options.subscriberKey);
+  const tokens = resolveTokenOptions(options);
   const corsOrigins = options.corsOrigins ?? [];
   if (
     !Array.isArray(corsOrigins) ||
@@ -164,8 +122,7 @@ export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions 
   }
   const eventLog = resolveEventLog(options);
   return {
-    publisherKey,
-    subscriberKey,
+    ...tokens,
     anonymous: options.anonymous ?? false,
     corsOrigins,
     heartbeatSeconds: heartbeat === 0 ? null : heartbeat,

@@ -25,7 +25,7 @@ export {
   type TokenErrorCode,
 } from './errors.js';
 export { checkPublisherId, EARLIEST, generateEventId } from './event-id.js';
-export type { HubOptions, KeyOption, ResolvedHubOptions } from './hub-options.js';
+export type { HubOptions, ResolvedHubOptions } from './hub-options.js';
 export {
   createSigningKey,
   createVerifyKey,
@@ -34,12 +34,24 @@ export {
   type JwtAlgorithm,
   type JwtClaims,
   type JwtKey,
+  type SignOptions,
   signJwt,
-  type VerifyOptions,
-  verifyJwt,
 } from './jwt.js';
 export * as limits from './limits.js';
 export { LOG_LEVELS, type LogLevel, type LogSink } from './logger.js';
+export type { JwksOption, KeyOption, TokenOptions } from './token-options.js';
+export {
+  createTokenVerifier,
+  type KeySource,
+  keySource,
+  localJwksSources,
+  type RemoteJwksSource,
+  remoteJwksSource,
+  type TokenChecks,
+  type TokenVerifier,
+  type VerifyOptions,
+  verifyJwt,
+} from './token-verifier.js';
 export { anyTopicMatches, compileSelector, type SelectorKind, type TopicSelector, WILDCARD } from './topic-selector.js';
 export type { Update } from './update.js';
 export { compileUriTemplate } from './uri-template.js';

@@ -1,24 +1,40 @@
 /**
- * JSON Web Tokens (RFC 7519) in compact JWS form (RFC 7515), verified and signed with node:crypto only.
- * Supported: HS256, HS384, HS512 (shared secret), RS256 (RSA PKCS#1 v1.5) and ES256 (P-256, signature
- * as raw r||s per RFC 7518 section 3.4). One key is configured with one algorithm, and a token must use
- * exactly that algorithm: the token never chooses how it is verified (no `alg: none`, no algorithm
- * confusion between an RSA public key and an HMAC secret, no keys carried in the token).
+ * JWT keys bound to one algorithm each, and signing (compact JWS, RFC 7515). Verification is
+ * `token-verifier.ts`, on the `jose` library: that is the part every request feeds with input from outside.
+ * Signing stays here on node:crypto because it is synchronous (scripts and tests make tokens without
+ * awaiting) and only ever handles the hub operator's own claims and keys.
+ *
+ * A key is checked against its algorithm when it is made: the algorithm comes from configuration, never
+ * from a token, and a key that does not fit it (an RSA key for ES256, a secret for RS256, an RSA key
+ * under 2048 bits) is refused with a TypeError that says so.
  */
 import {
+  constants,
   createHmac,
   createPrivateKey,
   createPublicKey,
   createSecretKey,
   KeyObject,
   sign,
-  timingSafeEqual,
-  verify,
 } from 'node:crypto';
-import { TokenError } from './errors.js';
-import { JWT_CLOCK_SKEW_SECONDS, MAX_TOKEN_LENGTH } from './limits.js';
+import { MIN_RSA_KEY_BITS } from './limits.js';
 
-export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'ES256'] as const;
+/** The algorithms a key may be configured with (RFC 7518 section 3, RFC 8037 for EdDSA). No `none`. */
+export const JWT_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 /** A key bound to the one algorithm it may be used with. */
@@ -27,22 +43,23 @@ export interface JwtKey {
   readonly key: KeyObject;
 }
 
-/** The claims of a verified token: a JSON object. */
+/** The claims of a token: a JSON object. */
 export type JwtClaims = Record<string, unknown>;
 
-const HASH: Record<JwtAlgorithm, string> = {
-  HS256: 'sha256',
-  HS384: 'sha384',
-  HS512: 'sha512',
-  RS256: 'sha256',
-  ES256: 'sha256',
+/** [spec] RFC 7518 3.4: the curve each ECDSA algorithm uses (OpenSSL's names). */
+const EC_CURVES: Record<string, { openssl: string; name: string }> = {
+  ES256: { openssl: 'prime256v1', name: 'P-256' },
+  ES384: { openssl: 'secp384r1', name: 'P-384' },
+  ES512: { openssl: 'secp521r1', name: 'P-521' },
 };
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-/** ES256 signatures are r||s, 32 bytes each (RFC 7518 section 3.4). */
-const ES256_SIGNATURE_BYTES = 64;
 
 export function isJwtAlgorithm(value: unknown): value is JwtAlgorithm {
   return typeof value === 'string' && (JWT_ALGORITHMS as readonly string[]).includes(value);
+}
+
+/** True for the HMAC algorithms, whose key is a shared secret. */
+export function isHmacAlgorithm(alg: JwtAlgorithm): alg is 'HS256' | 'HS384' | 'HS512' {
+  return alg.startsWith('HS');
 }
 
 function checkAlg(alg: unknown): JwtAlgorithm {
@@ -52,13 +69,28 @@ function checkAlg(alg: unknown): JwtAlgorithm {
   return alg;
 }
 
+/** Throws a TypeError when an asymmetric key cannot be used with `alg` (the algorithm-confusion guard). */
 function checkAsymmetric(alg: JwtAlgorithm, key: KeyObject): void {
-  if (alg === 'RS256' && key.asymmetricKeyType !== 'rsa') {
-    throw new TypeError('RS256 needs an RSA key (PEM "BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY")');
+  const type = key.asymmetricKeyType;
+  if (alg.startsWith('RS') || alg.startsWith('PS')) {
+    if (type !== 'rsa' && !(alg.startsWith('PS') && type === 'rsa-pss')) {
+      throw new TypeError(`${alg} needs an RSA key (PEM "BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY")`);
+    }
+    // [spec] RFC 7518 3.3: RSA keys of 2048 bits or more MUST be used.
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < MIN_RSA_KEY_BITS) {
+      throw new TypeError(`${alg} needs an RSA key of at least ${MIN_RSA_KEY_BITS} bits, got ${bits}`);
+    }
+    return;
   }
-  if (alg === 'ES256' && (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')) {
-    throw new TypeError('ES256 needs an EC key on the P-256 curve (PEM "BEGIN PUBLIC KEY")');
+  const curve = EC_CURVES[alg];
+  if (curve !== undefined) {
+    if (type !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== curve.openssl) {
+      throw new TypeError(`${alg} needs an EC key on the ${curve.name} curve (PEM "BEGIN PUBLIC KEY")`);
+    }
+    return;
   }
+  if (type !== 'ed25519' && type !== 'ed448') throw new TypeError('EdDSA needs an Ed25519 or Ed448 key');
 }
 
 function secretKey(alg: JwtAlgorithm, material: string | Uint8Array | KeyObject): KeyObject {
@@ -73,11 +105,11 @@ function secretKey(alg: JwtAlgorithm, material: string | Uint8Array | KeyObject)
 
 /**
  * A key to verify tokens: the shared secret for HS*, a PEM public key (or a private key, whose public
- * half is used) for RS256 and ES256. Throws a TypeError saying what is wrong with the key.
+ * half is used) for the others. Throws a TypeError saying what is wrong with the key.
  */
 export function createVerifyKey(alg: JwtAlgorithm, material: string | Uint8Array | KeyObject): JwtKey {
   checkAlg(alg);
-  if (alg.startsWith('HS')) return { alg, key: secretKey(alg, material) };
+  if (isHmacAlgorithm(alg)) return { alg, key: secretKey(alg, material) };
   let key: KeyObject;
   try {
     if (material instanceof KeyObject) key = material.type === 'private' ? createPublicKey(material) : material;
@@ -90,10 +122,10 @@ export function createVerifyKey(alg: JwtAlgorithm, material: string | Uint8Array
   return { alg, key };
 }
 
-/** A key to sign tokens: the shared secret for HS*, a PEM private key for RS256 and ES256. */
+/** A key to sign tokens: the shared secret for HS*, a PEM private key for the others. */
 export function createSigningKey(alg: JwtAlgorithm, material: string | Uint8Array | KeyObject): JwtKey {
   checkAlg(alg);
-  if (alg.startsWith('HS')) return { alg, key: secretKey(alg, material) };
+  if (isHmacAlgorithm(alg)) return { alg, key: secretKey(alg, material) };
   let key: KeyObject;
   try {
     key =
@@ -108,88 +140,33 @@ export function createSigningKey(alg: JwtAlgorithm, material: string | Uint8Arra
   return { alg, key };
 }
 
-function signature(key: JwtKey, signingInput: string): Buffer {
-  const hash = HASH[key.alg];
-  if (key.alg.startsWith('HS')) return createHmac(hash, key.key).update(signingInput).digest();
-  if (key.alg === 'ES256') return sign(hash, Buffer.from(signingInput), { key: key.key, dsaEncoding: 'ieee-p1363' });
-  return sign(hash, Buffer.from(signingInput), key.key);
+/** [spec] RFC 7518 section 3 (and RFC 8037 3.1 for EdDSA): the signature of `input` under `key`. */
+function signature(key: JwtKey, input: Buffer): Buffer {
+  const { alg } = key;
+  if (alg === 'EdDSA') return sign(null, input, key.key);
+  const hash = `sha${alg.slice(2)}`;
+  if (isHmacAlgorithm(alg)) return createHmac(hash, key.key).update(input).digest();
+  // ECDSA signatures are the raw r||s pair (RFC 7518 3.4), not DER.
+  if (alg.startsWith('ES')) return sign(hash, input, { key: key.key, dsaEncoding: 'ieee-p1363' });
+  if (alg.startsWith('PS')) {
+    // [spec] RFC 7518 3.5: RSASSA-PSS with MGF1 of the same hash and a salt as long as the hash.
+    return sign(hash, input, {
+      key: key.key,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+    });
+  }
+  return sign(hash, input, key.key);
 }
 
-function verifySignature(key: JwtKey, signingInput: string, sig: Buffer): boolean {
-  const hash = HASH[key.alg];
-  if (key.alg.startsWith('HS')) {
-    const expected = createHmac(hash, key.key).update(signingInput).digest();
-    // Constant time, so the comparison does not reveal how much of a forged signature was right.
-    return expected.length === sig.length && timingSafeEqual(expected, sig);
-  }
-  if (key.alg === 'ES256') {
-    if (sig.length !== ES256_SIGNATURE_BYTES) return false;
-    return verify(hash, Buffer.from(signingInput), { key: key.key, dsaEncoding: 'ieee-p1363' }, sig);
-  }
-  return verify(hash, Buffer.from(signingInput), key.key, sig);
+export interface SignOptions {
+  /** The `kid` header: which of several keys signed it (key rotation, JWK Sets). */
+  kid?: string;
 }
 
-function decodeJson(part: string, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    throw new TypeError(what);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(what);
-  return value as Record<string, unknown>;
-}
-
-export interface VerifyOptions {
-  /** The current time in seconds since the epoch. Default: the system clock. */
-  now?: number;
-}
-
-/**
- * Verifies a compact JWS and returns its claims. Throws a `TokenError`: `MALFORMED`, `ALG_NOT_ALLOWED`
- * (including `none`), `BAD_SIGNATURE`, `EXPIRED` (`exp` not after now) or `NOT_YET_VALID` (`nbf` after now).
- */
-export function verifyJwt(token: string, key: JwtKey, options: VerifyOptions = {}): JwtClaims {
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
-    throw new TokenError('MALFORMED', 'token is empty or too long');
-  }
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) {
-    throw new TokenError('MALFORMED', 'token is not a compact JWS (three base64url parts)');
-  }
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  let header: Record<string, unknown>;
-  let claims: JwtClaims;
-  try {
-    header = decodeJson(headerPart, 'bad header');
-    claims = decodeJson(payloadPart, 'bad claims');
-  } catch {
-    throw new TokenError('MALFORMED', 'token header or claims are not a JSON object');
-  }
-  // [spec] RFC 8725 3.1: the algorithm comes from configuration, never from the token; `none` never verifies.
-  if (header.alg !== key.alg) throw new TokenError('ALG_NOT_ALLOWED', 'token algorithm is not the configured one');
-  // [spec] RFC 7515 4.1.11: extensions listed in `crit` must be understood; this hub understands none.
-  if (header.crit !== undefined) throw new TokenError('MALFORMED', 'token uses critical header extensions');
-  if (!verifySignature(key, `${headerPart}.${payloadPart}`, Buffer.from(signaturePart, 'base64url'))) {
-    throw new TokenError('BAD_SIGNATURE', 'token signature does not verify');
-  }
-  const now = options.now ?? Date.now() / 1000;
-  const { exp, nbf } = claims;
-  if (exp !== undefined && typeof exp !== 'number') throw new TokenError('MALFORMED', 'token exp is not a number');
-  if (nbf !== undefined && typeof nbf !== 'number') throw new TokenError('MALFORMED', 'token nbf is not a number');
-  // [spec] RFC 7519 4.1.4: the token must not be accepted on or after its expiration time.
-  if (exp !== undefined && now >= exp + JWT_CLOCK_SKEW_SECONDS) throw new TokenError('EXPIRED', 'token has expired');
-  // [spec] RFC 7519 4.1.5: the token must not be accepted before its not-before time.
-  if (nbf !== undefined && now < nbf - JWT_CLOCK_SKEW_SECONDS) {
-    throw new TokenError('NOT_YET_VALID', 'token is not valid yet');
-  }
-  return claims;
-}
-
-/** Signs `claims` as a compact JWS with `key` (header `{"alg": key.alg, "typ": "JWT"}`). */
-export function signJwt(claims: JwtClaims, key: JwtKey): string {
-  const header = Buffer.from(JSON.stringify({ alg: key.alg, typ: 'JWT' })).toString('base64url');
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const input = `${header}.${payload}`;
-  return `${input}.${signature(key, input).toString('base64url')}`;
+/** Signs `claims` as a compact JWS with `key` (header `{"alg": key.alg, "typ": "JWT"}`, plus `kid` if given). */
+export function signJwt(claims: JwtClaims, key: JwtKey, options: SignOptions = {}): string {
+  const header = { alg: key.alg, typ: 'JWT', ...(options.kid !== undefined && { kid: options.kid }) };
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${input}.${signature(key, Buffer.from(input)).toString('base64url')}`;
 }

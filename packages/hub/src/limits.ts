@@ -117,8 +117,21 @@ export const WELL_KNOWN_EXAMPLE_KEY = '!ChangeThisMercureHubJWTSecretKey!';
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 /** Selectors in one token claim (`mercure.publish`, `mercure.subscribe`, or all authorization_details topics). */
 export const MAX_CLAIM_SELECTORS = 1_000;
-/** Clock skew tolerated on `exp` and `nbf`, in seconds. */
-export const JWT_CLOCK_SKEW_SECONDS = 0;
+/** Milliseconds of clock difference tolerated on `exp` and `nbf` unless `tokenClockTolerance` / `--jwt-leeway` say otherwise. */
+export const DEFAULT_TOKEN_CLOCK_TOLERANCE_MS = 0;
+/** Largest `--jwt-leeway`, in seconds: a leeway of minutes would keep expired tokens working. */
+export const MAX_JWT_LEEWAY_SECONDS = 300;
+/** [spec] RFC 7518 3.3: RSA keys shorter than 2048 bits are refused, configured or from a JWK Set. */
+export const MIN_RSA_KEY_BITS = 2048;
+/** A JWK Set fetch that takes longer fails: a slow key server must not hold requests (and their sockets). */
+export const JWKS_FETCH_TIMEOUT_MS = 5_000;
+/** A fetched JWK Set is used this long before it is fetched again (keys rotate; a removed key stops working). */
+export const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
+/**
+ * A token with a `kid` the cached JWK Set lacks makes the hub fetch the set again (a new key), but at most
+ * once per this many milliseconds: tokens with made-up `kid`s cannot turn the hub into a fetch loop.
+ */
+export const JWKS_COOLDOWN_MS = 30_000;
 /** Lifetime of tokens printed by `tidings token` unless `--ttl` says otherwise (0 = no `exp`). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 3_600;
 

@@ -3,13 +3,11 @@
  * header or the mercureAuthorization cookie). Answers 200 with the update's id, or the refusal's status.
  */
 import { EventLogError } from '@tidings/server';
-import { canPublish, type Grants, grantsFromClaims } from './authorization.js';
-import { TokenError } from './errors.js';
+import { canPublish } from './authorization.js';
 import type { HubContext } from './hub-context.js';
 import { bearerChallenge, type HubRequest, type HubResponse, TEXT, textResponse } from './hub-request.js';
-import { verifyJwt } from './jwt.js';
 import { isRefusal, parsePublishBody } from './publish-request.js';
-import { readRequestToken } from './request-token.js';
+import { requestGrants } from './request-grants.js';
 import { describeError } from './update-pipeline.js';
 
 /** The publish handler, timed for the publish-latency histogram and counted by status. */
@@ -31,31 +29,17 @@ export function createPublishRoute(hub: HubContext): (request: HubRequest) => Pr
 async function publish(hub: HubContext, request: HubRequest): Promise<HubResponse> {
   const { config, log } = hub;
   if (hub.isClosing()) return textResponse(503, 'the hub is shutting down');
-  const found = readRequestToken(request, false);
-  if (found === null)
+  const auth = await requestGrants(hub, request, 'publisher');
+  if (auth.kind === 'refused') return auth.response;
+  if (auth.kind === 'none') {
     return textResponse(
       401,
       'missing token (Authorization: Bearer, or the mercureAuthorization cookie)',
       bearerChallenge(),
     );
-  if (found === 'malformed')
-    return textResponse(
-      401,
-      'malformed Authorization header (expected "Bearer <token>")',
-      bearerChallenge('invalid_token'),
-    );
-  if (config.publisherKey === null)
-    return textResponse(401, 'publishing is disabled: the hub has no publisher key', bearerChallenge('invalid_token'));
-  let grants: Grants;
-  try {
-    grants = grantsFromClaims(verifyJwt(found.token, config.publisherKey), config.publicUrl);
-  } catch (error) {
-    if (!(error instanceof TokenError)) throw error;
-    log.info('publish refused: invalid token', { reason: error.code });
-    // [spec] draft-08 "Error Responses": one answer for every token failure, so it does not say which check failed.
-    return textResponse(401, 'invalid token', bearerChallenge('invalid_token'));
   }
-  if (found.source === 'cookie') {
+  const { grants } = auth;
+  if (auth.source === 'cookie') {
     // [spec] 0.x "Security Considerations": a cookie is sent by the browser on its own, so check where the request came from (CSRF).
     const origin = request.header('origin') ?? originOf(request.header('referer'));
     if (origin === undefined || (origin !== request.url.origin && !hub.cors.allows(origin))) {

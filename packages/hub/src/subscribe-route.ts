@@ -3,13 +3,12 @@
  * private ones, is granted), after a replay of the history from Last-Event-ID when one is asked for.
  */
 import { encodeUtf8Header, LogSubscriber, type ReplayStart, resolveReplayStart, type Session } from '@tidings/server';
-import { type Grants, grantsFromClaims, NO_GRANTS } from './authorization.js';
+import { type Grants, NO_GRANTS } from './authorization.js';
 import { atTime } from './deadline-timer.js';
-import { SelectorError, TokenError } from './errors.js';
+import { SelectorError } from './errors.js';
 import type { HubContext } from './hub-context.js';
 import { bearerChallenge, type HubAnswer, type HubRequest, type HubResponse, textResponse } from './hub-request.js';
-import { verifyJwt } from './jwt.js';
-import { readRequestToken } from './request-token.js';
+import { requestGrants } from './request-grants.js';
 import { parseSubscribeQuery } from './subscribe-request.js';
 import { type Subscriber, wants } from './subscriber-registry.js';
 import { describeError } from './update-pipeline.js';
@@ -28,7 +27,7 @@ async function subscribe(hub: HubContext, request: HubRequest): Promise<HubAnswe
     if (error instanceof SelectorError) return textResponse(400, error.message);
     throw error;
   }
-  const auth = subscriberGrants(hub, request);
+  const auth = await subscriberGrants(hub, request);
   if ('kind' in auth) return auth;
   if (registry.size >= config.maxSubscribers)
     return textResponse(429, 'too many subscribers; try again later', { 'retry-after': '5' });
@@ -36,7 +35,7 @@ async function subscribe(hub: HubContext, request: HubRequest): Promise<HubAnswe
   const subscriber: Subscriber = {
     selectors: query.selectors,
     grants: auth.grants,
-    expiresAt: auth.exp,
+    expiresAt: auth.expiresAt,
     mark: 0,
     feed: new LogSubscriber({
       maxHeldBytes: config.subscriberQueueBytes,
@@ -89,33 +88,21 @@ async function subscribe(hub: HubContext, request: HubRequest): Promise<HubAnswe
   };
 }
 
-/** The subscriber's grants and token expiry (seconds since the epoch), or the refusal. */
-function subscriberGrants(hub: HubContext, request: HubRequest): { grants: Grants; exp: number | null } | HubResponse {
-  const { config } = hub;
-  const found = readRequestToken(request, true);
-  if (found === 'malformed')
-    return textResponse(
-      401,
-      'malformed Authorization header (expected "Bearer <token>")',
-      bearerChallenge('invalid_token'),
-    );
-  if (found === null) {
-    if (config.anonymous) return { grants: NO_GRANTS, exp: null };
+/** The subscriber's grants and token expiry (milliseconds since the epoch), or the refusal. */
+async function subscriberGrants(
+  hub: HubContext,
+  request: HubRequest,
+): Promise<{ grants: Grants; expiresAt: number | null } | HubResponse> {
+  const auth = await requestGrants(hub, request, 'subscriber');
+  if (auth.kind === 'refused') return auth.response;
+  if (auth.kind === 'none') {
+    if (hub.config.anonymous) return { grants: NO_GRANTS, expiresAt: null };
     return textResponse(401, 'this hub needs a subscriber token (anonymous subscribers are off)', bearerChallenge());
   }
-  if (config.subscriberKey === null)
-    return textResponse(401, 'this hub accepts no subscriber tokens', bearerChallenge('invalid_token'));
-  try {
-    const claims = verifyJwt(found.token, config.subscriberKey);
-    return {
-      grants: grantsFromClaims(claims, config.publicUrl),
-      exp: typeof claims.exp === 'number' ? claims.exp : null,
-    };
-  } catch (error) {
-    if (!(error instanceof TokenError)) throw error;
-    hub.log.info('subscription refused: invalid token', { reason: error.code });
-    return textResponse(401, 'invalid token', bearerChallenge('invalid_token'));
-  }
+  const { exp } = auth.claims;
+  // The stream lasts as long as the token is accepted: until exp, plus the clock tolerance it was checked with.
+  const expiresAt = typeof exp === 'number' ? exp * 1000 + hub.config.tokenClockToleranceMs : null;
+  return { grants: auth.grants, expiresAt };
 }
 
 function openSubscriber(hub: HubContext, subscriber: Subscriber, session: Session): void {
@@ -124,7 +111,7 @@ function openSubscriber(hub: HubContext, subscriber: Subscriber, session: Sessio
   metrics.subscribers = registry.size;
   const exp = subscriber.expiresAt;
   // [spec] 0.x "Subscribers": with an `exp` claim, the hub MUST close the connection at that time.
-  const cancelExpiry = exp === null ? null : atTime(exp * 1000, () => session.close());
+  const cancelExpiry = exp === null ? null : atTime(exp, () => session.close());
   session.onClose(() => {
     cancelExpiry?.();
     const wasRegistered = registry.delete(subscriber);

@@ -11,7 +11,7 @@ import type { Update } from './update.js';
 export interface Subscriber {
   readonly selectors: readonly TopicSelector[];
   readonly grants: Grants;
-  /** The token's `exp` (seconds since the epoch): the stream is closed then. Null: no expiry. */
+  /** When the token stops being accepted (milliseconds since the epoch): the stream is closed then. Null: never. */
   readonly expiresAt: number | null;
   /** Its place in the log's feed: holds updates until its replay has joined, then writes them. */
   readonly feed: LogSubscriber;

@@ -256,12 +256,12 @@ describe('tidings token and tidings publish', () => {
       '60',
     ]);
     assert.equal(code, 0);
-    const claims = verifyJwt(stdout.trim(), createVerifyKey('HS256', KEY));
+    const claims = await verifyJwt(stdout.trim(), createVerifyKey('HS256', KEY));
     assert.deepEqual(claims.mercure, { publish: ['*'], subscribe: ['a', 'b/{id}'] });
     const now = Date.now() / 1000;
     assert.ok(Math.abs((claims.exp as number) - 60 - now) < 5);
     const forever = await runCli(['token', '--key', KEY, '--ttl', '0'], {});
-    assert.equal(verifyJwt(forever.stdout.trim(), createVerifyKey('HS256', KEY)).exp, undefined);
+    assert.equal((await verifyJwt(forever.stdout.trim(), createVerifyKey('HS256', KEY))).exp, undefined);
   });
 
   test('tidings publish posts an update and prints its id; a refusal exits 1', async () => {

@@ -359,6 +359,7 @@ test(`a stats viewer that stops reading is closed past ${limits.DASHBOARD_MAX_QU
       hub,
       sampler,
       new Request('http://hub.test/dashboard/stats', { signal: controller.signal }),
+      () => true,
       () => ended++,
     );
     // Nobody reads the body: each sample queues one event until the limit is passed.
@@ -391,6 +392,7 @@ test('a stats viewer that goes away (request aborted) is forgotten', async () =>
       hub,
       sampler,
       new Request('http://hub.test/dashboard/stats', { signal: controller.signal }),
+      () => true,
       () => ended++,
     );
     const reader = stream.response.body!.getReader();

@@ -136,8 +136,8 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
   async function dashboardRoute(request: Request, name: string): Promise<Response | null> {
     if (name === 'stats' || name === 'stats.json') {
       if (request.method !== 'GET') return text(405, 'use GET', { allow: 'GET' });
+      const filter = await topicFilterFor(hub, request.headers.get('authorization'));
       if (name === 'stats.json') {
-        const filter = topicFilterFor(hub, request.headers.get('authorization'));
         const view = statsView(hub, hub.stats(), sampler.samples.at(-1), filter, DASHBOARD_MAX_TOPICS, sampler.samples);
         return new Response(`${JSON.stringify(view)}\n`, {
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
@@ -145,7 +145,7 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
       }
       if (viewers.size >= maxViewers)
         return text(429, 'too many dashboard viewers; try again later', { 'retry-after': '5' });
-      const stream = openStatsStream(hub, sampler, request, () => viewers.delete(stream.close));
+      const stream = openStatsStream(hub, sampler, request, filter, () => viewers.delete(stream.close));
       viewers.add(stream.close);
       return stream.response;
     }

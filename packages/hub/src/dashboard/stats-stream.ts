@@ -8,7 +8,7 @@ import { encodeEvent } from '@tidings/protocol';
 import type { Hub } from '../create-hub.js';
 import { DASHBOARD_MAX_QUEUED_BYTES, DASHBOARD_MAX_TOPICS, DASHBOARD_RETRY_MS } from '../limits.js';
 import type { StatsSampler } from './stats-sampler.js';
-import { statsView, topicFilterFor } from './stats-view.js';
+import { statsView, type TopicFilter } from './stats-view.js';
 
 export const STATS_STREAM_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -21,9 +21,9 @@ export function openStatsStream(
   hub: Hub,
   sampler: StatsSampler,
   request: Request,
+  filter: TopicFilter,
   onEnd: () => void,
 ): { response: Response; close(): void } {
-  const filter = topicFilterFor(hub, request.headers.get('authorization'));
   let stopSampling = () => {};
   let ended = false;
   let control: ReadableStreamDefaultController<Uint8Array> | undefined;

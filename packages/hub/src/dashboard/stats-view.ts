@@ -10,7 +10,6 @@
 import { canPublish, grantsFromClaims } from '../authorization.js';
 import type { Hub, HubStats } from '../create-hub.js';
 import { TokenError } from '../errors.js';
-import { verifyJwt } from '../jwt.js';
 import { bearerToken } from '../request-token.js';
 import type { StatsSample } from './stats-sampler.js';
 
@@ -21,13 +20,13 @@ const NONE: TopicFilter = () => false;
 const ALL: TopicFilter = () => true;
 
 /** The filter for a request carrying `authorization` (the header's value, if any). */
-export function topicFilterFor(hub: Hub, authorization: string | null): TopicFilter {
-  const { publisherKey, subscriberKey, publicUrl } = hub.options;
-  if (publisherKey === null && subscriberKey === null) return ALL;
+export async function topicFilterFor(hub: Hub, authorization: string | null): Promise<TopicFilter> {
+  const { publisherTokens, subscriberTokens, publicUrl } = hub.options;
+  if (publisherTokens === null && subscriberTokens === null) return ALL;
   const token = authorization === null ? null : bearerToken(authorization);
-  if (token === null || publisherKey === null) return NONE;
+  if (token === null || publisherTokens === null) return NONE;
   try {
-    const grants = grantsFromClaims(verifyJwt(token, publisherKey), publicUrl);
+    const grants = grantsFromClaims(await publisherTokens.verify(token), publicUrl);
     return (selector) => canPublish(grants, [selector]);
   } catch (error) {
     if (error instanceof TokenError) return NONE;
@@ -86,7 +85,7 @@ export function statsView(
     topics,
     topicsNotShown: stats.topics.length - topics.length,
     hub: {
-      publishing: options.publisherKey !== null,
+      publishing: options.publisherTokens !== null,
       anonymous: options.anonymous,
     },
     ...(samples !== undefined && { samples }),

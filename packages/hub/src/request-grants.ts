@@ -1,0 +1,64 @@
+/**
+ * A request's token, verified and read into grants, or the answer that refuses it: the one sequence the
+ * publish and subscribe routes share.
+ *
+ * [spec] draft-08 "Error Responses": 401 with `WWW-Authenticate: Bearer` (no error code when there is no
+ * token, `invalid_token` when it fails). The draft suggests one answer for every failure; this hub says in
+ * the body which check failed (malformed, badly signed, expired, wrong audience, ...), because that is what
+ * a developer debugging a 401 needs, and it tells an attacker nothing that helps forge a token: the token
+ * and its claims are never echoed.
+ */
+import { type Grants, grantsFromClaims } from './authorization.js';
+import { TokenError } from './errors.js';
+import type { HubContext } from './hub-context.js';
+import { bearerChallenge, type HubRequest, type HubResponse, textResponse } from './hub-request.js';
+import type { JwtClaims } from './jwt.js';
+import { readRequestToken, type TokenSource } from './request-token.js';
+import type { TokenVerifier } from './token-verifier.js';
+import { describeError } from './update-pipeline.js';
+
+export type Role = 'publisher' | 'subscriber';
+
+export type GrantsCheck =
+  /** The request carries no token. */
+  | { readonly kind: 'none' }
+  | { readonly kind: 'granted'; readonly grants: Grants; readonly claims: JwtClaims; readonly source: TokenSource }
+  | { readonly kind: 'refused'; readonly response: HubResponse };
+
+function refused(response: HubResponse): GrantsCheck {
+  return { kind: 'refused', response };
+}
+
+/** The grants of the request's token for `role`. Subscribers may also send it as the `authorization` query parameter. */
+export async function requestGrants(hub: HubContext, request: HubRequest, role: Role): Promise<GrantsCheck> {
+  const found = readRequestToken(request, role === 'subscriber');
+  if (found === null) return { kind: 'none' };
+  if (found === 'malformed') {
+    return refused(
+      textResponse(401, 'malformed Authorization header (expected "Bearer <token>")', bearerChallenge('invalid_token')),
+    );
+  }
+  const verifier: TokenVerifier | null =
+    role === 'publisher' ? hub.config.publisherTokens : hub.config.subscriberTokens;
+  if (verifier === null) {
+    const why =
+      role === 'publisher'
+        ? 'publishing is disabled: the hub has no publisher key'
+        : 'this hub accepts no subscriber tokens';
+    return refused(textResponse(401, why, bearerChallenge('invalid_token')));
+  }
+  try {
+    const claims = await verifier.verify(found.token);
+    return { kind: 'granted', grants: grantsFromClaims(claims, hub.config.publicUrl), claims, source: found.source };
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    if (error.code === 'KEYS_UNAVAILABLE') {
+      hub.log.warn(`${role} token not checked: JWK Set unavailable`, { error: describeError(error.cause) });
+      return refused(
+        textResponse(503, 'the keys to check the token cannot be fetched now; try again later', { 'retry-after': '5' }),
+      );
+    }
+    hub.log.info(`${role} token refused`, { reason: error.code });
+    return refused(textResponse(401, `invalid token: ${error.message}`, bearerChallenge('invalid_token')));
+  }
+}
