@@ -4,7 +4,15 @@ import { createServer } from 'node:http';
 import { createHub } from '@tidings/hub';
 import { readBody } from './read-body.mjs';
 
-const hub = createHub({ anonymous: true, log: null, heartbeat: null });
+// The per-client limits are off: the load generator is one client acting for every subscriber.
+const hub = createHub({
+  anonymous: true,
+  log: null,
+  heartbeat: null,
+  maxStreamsPerClient: null,
+  streamRatePerClient: null,
+  publishRatePerToken: null,
+});
 createServer(async (req, res) => {
   if (req.method === 'POST') {
     await hub.publish({ topics: 'bench', data: await readBody(req) });

@@ -15,10 +15,16 @@ const STOP_TIMEOUT_MS = 10_000;
  * and error ({"replay failed (EventLogError LOG_UNAVAILABLE)": 997}), stop(): resolves the exit code }.
  * `nodeArgs` go to node (say ['--cpu-prof', '--cpu-prof-dir=DIR']).
  */
+/**
+ * The load generators are a few clients that each act for thousands of subscribers and publish as fast as
+ * the hub accepts: the per-client limits (which would answer them 429) are off in every benchmark.
+ */
+const NO_CLIENT_LIMITS = ['--max-streams-per-client', '0', '--stream-rate', '0', '--publish-rate', '0'];
+
 export async function startHub(args, { nodeArgs = [] } = {}) {
   const child = spawn(
     process.execPath,
-    [...nodeArgs, CLI, 'hub', '--port', '0', '--jwt-key', KEY, '--anonymous', ...args],
+    [...nodeArgs, CLI, 'hub', '--port', '0', '--jwt-key', KEY, '--anonymous', ...NO_CLIENT_LIMITS, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const warnings = [];

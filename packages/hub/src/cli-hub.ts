@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CLIENT_LIMIT_FLAGS, readClientLimitFlags } from './cli-client-limits.js';
 import {
   type FlagSpec,
   type FlagValues,
@@ -112,6 +113,7 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
     description: 'Algorithm of subscriber tokens.',
   },
   ...TOKEN_CHECK_FLAGS,
+  ...CLIENT_LIMIT_FLAGS,
   {
     name: 'anonymous',
     kind: 'boolean',
@@ -333,6 +335,7 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
         ? null
         : keyMaterial(subscriberValue, subscriberAlg, 'subscriber-jwt-key', weak, issuer),
     ...tokenChecks.options,
+    ...readClientLimitFlags(values),
   };
   const config: HubConfig = {
     port: integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535),

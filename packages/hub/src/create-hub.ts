@@ -12,17 +12,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventLogError, type SessionOptions } from '@tidings/server';
 import { createCorsPolicy } from './cors.js';
 import { PublishError } from './errors.js';
-import { answerFetch } from './http-fetch.js';
+import { answerFetch, type FetchInfo } from './http-fetch.js';
 import { listenNode } from './http-node.js';
 import type { HubContext } from './hub-context.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './hub-options.js';
 import { type HubAnswer, type HubRequest, type HubResponse, textResponse } from './hub-request.js';
-import { WELL_KNOWN_EXAMPLE_KEY } from './limits.js';
+import { KeyedRateLimits } from './keyed-rate-limits.js';
+import { MAX_RATE_LIMIT_KEYS, WELL_KNOWN_EXAMPLE_KEY } from './limits.js';
 import { watchLogHealth } from './log-health-watch.js';
 import { createLogger, type Logger } from './logger.js';
 import { HubMetrics } from './metrics.js';
 import { checkPublishFields, isRefusal } from './publish-request.js';
 import { createPublishRoute } from './publish-route.js';
+import { StreamAdmission } from './stream-admission.js';
 import { createSubscribeRoute } from './subscribe-route.js';
 import { SubscriberRegistry } from './subscriber-registry.js';
 import type { KeyOption } from './token-options.js';
@@ -62,7 +64,7 @@ export interface Hub {
   /** node:http request listener (also fits Express/Connect as a final handler). */
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   /** Fetch API handler (Hono, Bun, Deno, workers). */
-  readonly fetch: (request: Request) => Promise<Response>;
+  readonly fetch: (request: Request, info?: FetchInfo) => Promise<Response>;
   /** Publishes without HTTP or token; resolves the event id. Throws a `PublishError`. */
   publish(input: PublishInput): Promise<string>;
   /** Adds a handler for paths the hub does not answer (tried in order). */
@@ -92,7 +94,22 @@ export function createHub(options: HubOptions = {}): Hub {
   const extraHandlers: ExtraHandler[] = [];
   const startedAt = Date.now();
   let closing = false;
-  const context: HubContext = { config, cors, metrics, log, registry, pipeline, isClosing: () => closing };
+  const streams = new StreamAdmission(config.maxStreamsPerClient, config.streamRatePerClient);
+  const publishRates =
+    config.publishRatePerToken === null
+      ? null
+      : new KeyedRateLimits(config.publishRatePerToken, config.publishRatePerToken, MAX_RATE_LIMIT_KEYS);
+  const context: HubContext = {
+    config,
+    cors,
+    metrics,
+    log,
+    registry,
+    pipeline,
+    streams,
+    publishRates,
+    isClosing: () => closing,
+  };
   const stopHealthWatch = watchLogHealth(config.eventLog, (state, previous, error) => {
     if (state === 'down') log.warn('event log down: publishes get 503 until it is back', { error });
     else log.info(`event log ${state}`, { was: previous });
@@ -155,7 +172,7 @@ export function createHub(options: HubOptions = {}): Hub {
 
   const hub: Hub = {
     listener: listenNode(core),
-    fetch: (request) => answerFetch(core, request),
+    fetch: (request, info) => answerFetch(core, request, info),
     options: config,
     async publish(input) {
       if (closing) throw new PublishError('HUB_CLOSED', 503, 'the hub is closed');

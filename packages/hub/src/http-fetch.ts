@@ -30,19 +30,26 @@ export async function readFetchBody(request: Request, maxBytes: number): Promise
   return body;
 }
 
-function toHubRequest(request: Request): HubRequest {
+/** What a runtime may tell the Fetch handler besides the request. */
+export interface FetchInfo {
+  /** The client's IP address, for the per-client limits (without it they do not apply). */
+  clientAddress?: string;
+}
+
+function toHubRequest(request: Request, info: FetchInfo | undefined): HubRequest {
   return {
     method: request.method,
     url: new URL(request.url),
+    peerAddress: typeof info?.clientAddress === 'string' ? info.clientAddress : null,
     header: (name) => request.headers.get(name) ?? undefined,
     readBody: (maxBytes) => readFetchBody(request, maxBytes),
   };
 }
 
 /** Answers one request with the hub (the `hub.fetch` handler). */
-export async function answerFetch(core: HubCore, request: Request): Promise<Response> {
+export async function answerFetch(core: HubCore, request: Request, info?: FetchInfo): Promise<Response> {
   try {
-    const answer = await core.answer(toHubRequest(request));
+    const answer = await core.answer(toHubRequest(request, info));
     if (answer === null) {
       for (const handler of core.extraHandlers) {
         const response = await handler(request);

@@ -16,6 +16,7 @@ function toHubRequest(req: IncomingMessage): HubRequest {
   return {
     method: req.method ?? 'GET',
     url,
+    peerAddress: req.socket.remoteAddress ?? null,
     header(name) {
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;

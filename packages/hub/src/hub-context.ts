@@ -1,8 +1,10 @@
 /** What the hub's routes share: the options, the subscribers, the update pipeline and the instruments. */
 import type { CorsPolicy } from './cors.js';
 import type { ResolvedHubOptions } from './hub-options.js';
+import type { KeyedRateLimits } from './keyed-rate-limits.js';
 import type { Logger } from './logger.js';
 import type { HubMetrics } from './metrics.js';
+import type { StreamAdmission } from './stream-admission.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';
 import type { UpdatePipeline } from './update-pipeline.js';
 
@@ -13,6 +15,10 @@ export interface HubContext {
   readonly log: Logger;
   readonly registry: SubscriberRegistry;
   readonly pipeline: UpdatePipeline;
+  /** Open streams and new-stream rate per client address. */
+  readonly streams: StreamAdmission;
+  /** Publishes per second per publisher token; null: unlimited. */
+  readonly publishRates: KeyedRateLimits | null;
   /** True once `hub.close()` has begun: new publishes and subscriptions are answered 503. */
   isClosing(): boolean;
 }

@@ -5,7 +5,10 @@ import {
   DEFAULT_HISTORY_SIZE,
   DEFAULT_HISTORY_TTL_SECONDS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_STREAMS_PER_CLIENT,
   DEFAULT_MAX_SUBSCRIBERS,
+  DEFAULT_PUBLISH_RATE_PER_TOKEN,
+  DEFAULT_STREAM_RATE_PER_CLIENT,
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
 } from './limits.js';
 import { LOG_LEVELS, type LogLevel, type LogSink, stdoutSink } from './logger.js';
@@ -37,6 +40,17 @@ export interface HubOptions extends TokenOptions {
   subscriberQueueBytes?: number;
   /** Concurrent subscribers; more get 429; default 100000. */
   maxSubscribers?: number;
+  /** Open streams one client address may hold; more get 429; default 1000; null: no limit. IPv6 counts per /64. */
+  maxStreamsPerClient?: number | null;
+  /** New streams per second per client address, after a burst of `maxStreamsPerClient`; default 100; null: no limit. */
+  streamRatePerClient?: number | null;
+  /** Updates per second one publisher token may publish over HTTP, after a burst of one second's worth; default 1000; null: no limit. */
+  publishRatePerToken?: number | null;
+  /**
+   * The client address is the last `X-Forwarded-For` entry (set this behind a reverse proxy that appends
+   * it, or every client counts as the proxy); default false: the TCP peer's address.
+   */
+  trustProxy?: boolean;
   /** The hub's public URL, the base of relative URL patterns and topics; default http://localhost/.well-known/mercure. */
   publicUrl?: string;
   /** Send the in-band `tidings-replay` event to replaying subscribers (see README); default true. */
@@ -55,6 +69,10 @@ export interface ResolvedHubOptions extends ResolvedTokens {
   readonly maxBody: number;
   readonly subscriberQueueBytes: number;
   readonly maxSubscribers: number;
+  readonly maxStreamsPerClient: number | null;
+  readonly streamRatePerClient: number | null;
+  readonly publishRatePerToken: number | null;
+  readonly trustProxy: boolean;
   readonly publicUrl: string;
   readonly replayEvent: boolean;
   readonly logLevel: LogLevel;
@@ -67,6 +85,11 @@ function positiveInteger(name: string, value: unknown, fallback: number, allowZe
     throw new TypeError(`${name} must be a whole number ${allowZero ? '>= 0' : '>= 1'}, got ${String(value)}`);
   }
   return value;
+}
+
+/** A limit that `null` turns off. */
+function limitOrNull(name: string, value: number | null | undefined, fallback: number): number | null {
+  return value === null ? null : positiveInteger(name, value, fallback);
 }
 
 /** The given event log, or the default memory log with the history limits. */
@@ -134,6 +157,22 @@ export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions 
       DEFAULT_SUBSCRIBER_QUEUE_BYTES,
     ),
     maxSubscribers: positiveInteger('maxSubscribers', options.maxSubscribers, DEFAULT_MAX_SUBSCRIBERS),
+    maxStreamsPerClient: limitOrNull(
+      'maxStreamsPerClient',
+      options.maxStreamsPerClient,
+      DEFAULT_MAX_STREAMS_PER_CLIENT,
+    ),
+    streamRatePerClient: limitOrNull(
+      'streamRatePerClient',
+      options.streamRatePerClient,
+      DEFAULT_STREAM_RATE_PER_CLIENT,
+    ),
+    publishRatePerToken: limitOrNull(
+      'publishRatePerToken',
+      options.publishRatePerToken,
+      DEFAULT_PUBLISH_RATE_PER_TOKEN,
+    ),
+    trustProxy: options.trustProxy ?? false,
     publicUrl,
     replayEvent: options.replayEvent ?? true,
     logLevel,

@@ -8,6 +8,8 @@ export interface HubRequest {
   readonly method: string;
   /** The request URL (its origin is derived from the Host header, or http://localhost). */
   readonly url: URL;
+  /** The address of the peer that sent the request (the TCP socket's), or null when it is not known. */
+  readonly peerAddress: string | null;
   /** A request header by lower-case name; repeated headers joined with ", ". */
   header(name: string): string | undefined;
   /** The body, or null when it is longer than `maxBytes` (reading stops there). */

@@ -176,3 +176,26 @@ export const DEMO_CHAT_PER_SECOND = 2;
  * hub of their own, so nothing a visitor sends can evict real updates or count against real limits.
  */
 export const DEMO_HISTORY_SIZE = 200;
+
+// ---- Per-client limits (each `null` in the options, `0` on the command line, turns it off) ----
+
+/**
+ * Open streams one client address may hold (`--max-streams-per-client`); more get 429. Without it one
+ * client takes every slot of `maxSubscribers` (and every file the process may open). A browser holds a
+ * handful; 1,000 leaves room for an office behind one NAT address. IPv6 counts per /64.
+ */
+export const DEFAULT_MAX_STREAMS_PER_CLIENT = 1_000;
+/**
+ * New streams per second one client address may open (`--stream-rate`), after a burst of as many as it may
+ * hold at once: a whole office reconnecting after a hub restart passes, a loop reconnecting all day
+ * (the probe made 50,000 connect/disconnect cycles) gets 429.
+ */
+export const DEFAULT_STREAM_RATE_PER_CLIENT = 100;
+/**
+ * Updates per second one publisher token may publish over HTTP (`--publish-rate`), after a burst of a
+ * second's worth: a leaked token or a publisher stuck in a loop cannot flood every subscriber and evict the
+ * history. `hub.publish()` is not limited.
+ */
+export const DEFAULT_PUBLISH_RATE_PER_TOKEN = 1_000;
+/** Busy keys (addresses, tokens) a rate limit tracks; beyond them new keys share one bucket (memory stays bounded). */
+export const MAX_RATE_LIMIT_KEYS = 100_000;

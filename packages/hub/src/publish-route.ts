@@ -39,6 +39,13 @@ async function publish(hub: HubContext, request: HubRequest): Promise<HubRespons
     );
   }
   const { grants } = auth;
+  if (hub.publishRates !== null && !hub.publishRates.take(auth.token)) {
+    return textResponse(
+      429,
+      `this token publishes more than ${config.publishRatePerToken} updates per second; slow down`,
+      { 'retry-after': String(hub.publishRates.retryAfterSeconds(auth.token)) },
+    );
+  }
   if (auth.source === 'cookie') {
     // [spec] 0.x "Security Considerations": a cookie is sent by the browser on its own, so check where the request came from (CSRF).
     const origin = request.header('origin') ?? originOf(request.header('referer'));
@@ -49,7 +56,15 @@ async function publish(hub: HubContext, request: HubRequest): Promise<HubRespons
       );
     }
   }
-  const body = await request.readBody(config.maxBody);
+  let body: Uint8Array | null;
+  try {
+    body = await request.readBody(config.maxBody);
+  } catch {
+    // The body stopped before its end (the client left, or broke its framing): its fault, not the hub's,
+    // so no 500 and no error in the log. The client rarely reads this answer (found by test/fuzz.test.ts).
+    log.debug('publish refused: the body ended early');
+    return textResponse(400, 'the request body ended before it was complete');
+  }
   if (body === null)
     return textResponse(413, `the body is larger than ${config.maxBody} bytes`, { connection: 'close' });
   const fields = parsePublishBody(request.header('content-type'), body);

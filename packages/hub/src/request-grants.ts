@@ -22,7 +22,14 @@ export type Role = 'publisher' | 'subscriber';
 export type GrantsCheck =
   /** The request carries no token. */
   | { readonly kind: 'none' }
-  | { readonly kind: 'granted'; readonly grants: Grants; readonly claims: JwtClaims; readonly source: TokenSource }
+  | {
+      readonly kind: 'granted';
+      readonly grants: Grants;
+      readonly claims: JwtClaims;
+      readonly source: TokenSource;
+      /** The token itself, as the key of its publish rate limit (never logged). */
+      readonly token: string;
+    }
   | { readonly kind: 'refused'; readonly response: HubResponse };
 
 function refused(response: HubResponse): GrantsCheck {
@@ -49,7 +56,8 @@ export async function requestGrants(hub: HubContext, request: HubRequest, role: 
   }
   try {
     const claims = await verifier.verify(found.token);
-    return { kind: 'granted', grants: grantsFromClaims(claims, hub.config.publicUrl), claims, source: found.source };
+    const grants = grantsFromClaims(claims, hub.config.publicUrl);
+    return { kind: 'granted', grants, claims, source: found.source, token: found.token };
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
     if (error.code === 'KEYS_UNAVAILABLE') {

@@ -4,6 +4,7 @@
  */
 import { encodeUtf8Header, LogSubscriber, type ReplayStart, resolveReplayStart, type Session } from '@tidings/server';
 import { type Grants, NO_GRANTS } from './authorization.js';
+import { clientAddress, clientKey } from './client-address.js';
 import { atTime } from './deadline-timer.js';
 import { SelectorError } from './errors.js';
 import type { HubContext } from './hub-context.js';
@@ -31,6 +32,9 @@ async function subscribe(hub: HubContext, request: HubRequest): Promise<HubAnswe
   if ('kind' in auth) return auth;
   if (registry.size >= config.maxSubscribers)
     return textResponse(429, 'too many subscribers; try again later', { 'retry-after': '5' });
+  const client = clientKey(clientAddress(request.peerAddress, request.header('x-forwarded-for'), config.trustProxy));
+  const release = hub.streams.admit(client);
+  if (typeof release !== 'function') return release;
 
   const subscriber: Subscriber = {
     selectors: query.selectors,
@@ -41,6 +45,7 @@ async function subscribe(hub: HubContext, request: HubRequest): Promise<HubAnswe
       maxHeldBytes: config.subscriberQueueBytes,
       replayEvent: config.replayEvent,
       onEnd: (why, error) => {
+        release();
         registry.delete(subscriber);
         metrics.subscribers = registry.size;
         if (why === 'slow') hub.pipeline.reportSlow('replay', config.subscriberQueueBytes);

@@ -23,10 +23,10 @@ import {
   DEMO_MONITOR_INTERVAL_MS,
   DEMO_TICKER_INTERVAL_MS,
 } from '../limits.js';
+import { RateLimit } from '../rate-limit.js';
 import { clientBundlePath, createClientBundleLoader } from './client-bundle.js';
 import { answerChatPost, CHAT_MESSAGES_PATH } from './demos/chat-route.js';
 import { type DemoIntervals, startDemoPublishers } from './demos/demo-publishers.js';
-import { RateLimit } from './demos/rate-limit.js';
 import { fileResponse, loadStaticFiles, type StaticFile } from './static-files.js';
 import { StatsSampler } from './stats-sampler.js';
 import { openStatsStream } from './stats-stream.js';

@@ -1,6 +1,7 @@
 /**
- * A token bucket: `burst` sends at once, then `perSecond`. The chat demo takes posts from anyone with no
- * token, so without it one script could fill the demo history (and the demo pages) in a second.
+ * A token bucket: `burst` sends at once, then `perSecond`. Used for one key each by `KeyedRateLimits`
+ * (new streams per client address, publishes per token), and alone by the chat demo, which takes posts
+ * from anyone with no token: without it one script could fill the demo history in a second.
  */
 export class RateLimit {
   readonly #burst: number;
@@ -25,6 +26,11 @@ export class RateLimit {
     if (this.#tokens < 1) return false;
     this.#tokens--;
     return true;
+  }
+
+  /** True when the bucket is full again: nothing of the past is remembered, so it can be dropped. */
+  isFull(): boolean {
+    return this.#tokens + ((this.#now() - this.#at) / 1000) * this.#perSecond >= this.#burst;
   }
 
   /** Whole seconds until the next send is allowed, for Retry-After. */
