@@ -1,6 +1,5 @@
 /** `tidings hub`: runs the hub on node:http, configured by flags and environment variables. */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CLIENT_LIMIT_FLAGS, readClientLimitFlags } from './cli-client-limits.js';
 import {
@@ -17,6 +16,7 @@ import { createHub, HUB_PATH } from './create-hub.js';
 import { mountDashboard } from './dashboard/mount-dashboard.js';
 import { openEventLog, parseStoreSpec, type StoreSpec } from './event-log-from-url.js';
 import { type HubOptions, resolveHubOptions } from './hub-options.js';
+import { createHubServer } from './hub-server.js';
 import { isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt.js';
 import {
   DEFAULT_HEARTBEAT_SECONDS,
@@ -29,12 +29,11 @@ import {
   DEFAULT_PORT,
   DEFAULT_REQUEST_TIMEOUT_SECONDS,
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
-  HEADERS_TIMEOUT_SECONDS,
   MAX_WORKERS,
   SHUTDOWN_GRACE_MS,
-  TIMEOUT_CHECK_INTERVAL_MS,
 } from './limits.js';
 import { createLogger, LOG_LEVELS, type LogLevel, stdoutSink } from './logger.js';
+import { readTlsConfig, TLS_FLAGS, type TlsConfig } from './tls-options.js';
 import type { KeyOption } from './token-options.js';
 
 const T = (name: string) => `TIDINGS_${name}`;
@@ -230,6 +229,7 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
     defaultText: 'false',
     description: 'Serve the live dashboard at / (--demos adds the demos).',
   },
+  ...TLS_FLAGS,
 ];
 
 export const HUB_HELP = helpText(
@@ -249,6 +249,8 @@ export interface HubConfig {
   workers: number;
   /** Seconds a client has to send a whole request. */
   requestTimeoutSeconds: number;
+  /** HTTPS with HTTP/2 and HTTP/1.1 (--cert/--key or --dev-cert); null: plain HTTP/1.1. */
+  tls: TlsConfig | null;
   store: StoreSpec;
   publicUrl: string | undefined;
   options: HubOptions;
@@ -344,10 +346,12 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     demos: values.get('demos') === true,
     workers: integerFlag(values, 'workers', 1, 1, MAX_WORKERS),
     requestTimeoutSeconds: integerFlag(values, 'request-timeout', DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3_600),
+    tls: null,
     store: { kind: 'memory' },
     publicUrl,
     options,
   };
+  config.tls = readTlsConfig(values, config.workers);
   // Check everything once here so bad keys or a bad store stop the start with exit code 2.
   try {
     config.store = parseStoreSpec(stringFlag(values, 'store') ?? 'memory');
@@ -367,19 +371,15 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
 /** Starts the hub; resolves once it listens. SIGTERM and SIGINT stop it gracefully (exit 0). */
 export async function runHub(config: HubConfig): Promise<void> {
   const log = createLogger(config.options.logLevel ?? 'info', stdoutSink);
-  const requestTimeout = config.requestTimeoutSeconds * 1000;
-  const server = createServer({
-    requestTimeout,
-    headersTimeout: Math.min(HEADERS_TIMEOUT_SECONDS * 1000, requestTimeout),
-    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
-  });
+  const hubServer = createHubServer({ tls: config.tls, requestTimeoutMs: config.requestTimeoutSeconds * 1000, log });
+  const { server } = hubServer;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
+  const url = `${hubServer.scheme}://${host}:${port}`;
   const { historySize, historyBytes, historyTtl, ...options } = config.options;
   const eventLog = await openEventLog(config.store, {
     ...(historySize !== undefined && { maxCount: historySize }),
@@ -401,15 +401,15 @@ export async function runHub(config: HubConfig): Promise<void> {
     stopping = true;
     log.info('shutting down', { signal, subscribers: hub.stats().subscribers });
     // Stop accepting, end every stream (clients reconnect to another hub), then let open requests finish.
-    server.close(() => {
+    hubServer.close(() => {
       log.info('stopped');
       process.exit(0);
     });
     dashboard?.close();
     await hub.close();
-    server.closeIdleConnections();
+    hubServer.closeIdle();
     setTimeout(() => {
-      server.closeAllConnections();
+      hubServer.closeAll();
       process.exit(0);
     }, SHUTDOWN_GRACE_MS).unref();
   };

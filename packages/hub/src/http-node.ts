@@ -1,15 +1,33 @@
 /** The hub on node:http: translates IncomingMessage/ServerResponse to HubRequest/HubAnswer and back. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { constants as http2Constants, type ServerHttp2Stream } from 'node:http2';
 import { Readable } from 'node:stream';
 import { createSession } from '@tidings/server/node';
 import type { HubCore } from './create-hub.js';
 import { type HubAnswer, type HubRequest, textResponse } from './hub-request.js';
 import { MAX_DISCARD_BYTES } from './limits.js';
 
+/** [spec] RFC 9113 8.2.2: headers that are about one connection; an HTTP/2 response may not carry them. */
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+function isHttp2(req: IncomingMessage): boolean {
+  return req.httpVersionMajor === 2;
+}
+
+/** `headers` fit for the response to `req`: over HTTP/2 without the connection-specific ones. */
+function responseHeaders(req: IncomingMessage, headers: Record<string, string>): Record<string, string> {
+  if (!isHttp2(req)) return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !CONNECTION_SPECIFIC.has(name.toLowerCase())));
+}
+
 function toHubRequest(req: IncomingMessage): HubRequest {
+  // [spec] RFC 9113 8.3.1: an HTTP/2 request names its host in `:authority` (Host is optional); over TLS
+  // the scheme is https, so that the hub's own origin (for cookie publishing, CORS) is the one browsers send.
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  const authority = req.headers.host ?? req.headers[':authority'];
   let url: URL;
   try {
-    url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    url = new URL(req.url ?? '/', `${scheme}://${typeof authority === 'string' ? authority : 'localhost'}`);
   } catch {
     url = new URL('http://localhost/');
   }
@@ -24,6 +42,7 @@ function toHubRequest(req: IncomingMessage): HubRequest {
     readBody(maxBytes) {
       const declared = Number(req.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
+        if (isHttp2(req)) return stopBodyAfterAnswer(req).then(() => null);
         const reading = discardRest(req, 0);
         // Too much to read just to be polite: answer at once (the connection is cut past the cap anyway).
         return declared > MAX_DISCARD_BYTES ? Promise.resolve(null) : reading.then(() => null);
@@ -35,7 +54,7 @@ function toHubRequest(req: IncomingMessage): HubRequest {
           total += chunk.length;
           if (total > maxBytes) {
             cleanup();
-            discardRest(req, total).then(() => resolve(null));
+            (isHttp2(req) ? stopBodyAfterAnswer(req) : discardRest(req, total)).then(() => resolve(null));
             return;
           }
           chunks.push(chunk);
@@ -62,7 +81,18 @@ function toHubRequest(req: IncomingMessage): HubRequest {
 }
 
 /**
- * Reads and drops the rest of an oversized body, cutting the connection past MAX_DISCARD_BYTES. Resolves
+ * [spec] RFC 9113 8.1: over HTTP/2 the answer to an oversized body can go out before the body has ended;
+ * after it, the stream is reset with NO_ERROR, which asks the client to stop sending without an error.
+ * Nothing more is read, and the connection's other streams go on.
+ */
+function stopBodyAfterAnswer(req: IncomingMessage): Promise<void> {
+  const stream = (req as { stream?: ServerHttp2Stream }).stream;
+  stream?.once('finish', () => stream.close(http2Constants.NGHTTP2_NO_ERROR));
+  return Promise.resolve();
+}
+
+/**
+ * Reads and drops the rest of an oversized HTTP/1.1 body, cutting the connection past MAX_DISCARD_BYTES. Resolves
  * once the body has ended (or the connection is cut), so the 413 goes out after the client has finished
  * sending: a client still writing its body when the connection closes sees a reset, not the answer.
  */
@@ -89,14 +119,17 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (FORBIDDEN_METHODS.has((req.method ?? '').toUpperCase())) {
     // `new Request()` would throw on them: answer here instead of failing with a 500 per request.
-    send(res, textResponse(405, `method ${req.method} is not supported`, { allow: 'GET, HEAD, POST, OPTIONS' }));
+    send(req, res, textResponse(405, `method ${req.method} is not supported`, { allow: 'GET, HEAD, POST, OPTIONS' }));
     return;
   }
   if (core.extraHandlers.length > 0) {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      // HTTP/2 pseudo-headers (`:path`, `:authority`) are no header names; the URL already holds them.
+      if (value !== undefined && !name.startsWith(':')) {
+        headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
     }
     const controller = new AbortController();
     res.on('close', () => controller.abort());
@@ -109,7 +142,7 @@ async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, 
     for (const handler of core.extraHandlers) {
       const response = await handler(request);
       if (response) {
-        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.writeHead(response.status, responseHeaders(req, Object.fromEntries(response.headers)));
         if (response.body === null) {
           res.end();
           return;
@@ -141,11 +174,11 @@ async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, 
       }
     }
   }
-  send(res, textResponse(404, 'not found'));
+  send(req, res, textResponse(404, 'not found'));
 }
 
-function send(res: ServerResponse, answer: Exclude<HubAnswer, { kind: 'stream' }>): void {
-  res.writeHead(answer.status, answer.headers);
+function send(req: IncomingMessage, res: ServerResponse, answer: Exclude<HubAnswer, { kind: 'stream' }>): void {
+  res.writeHead(answer.status, responseHeaders(req, answer.headers));
   res.end(answer.body);
 }
 
@@ -157,7 +190,7 @@ export function listenNode(core: HubCore): (req: IncomingMessage, res: ServerRes
       .answer(request)
       .then((answer) => {
         if (answer === null) return passOn(core, req, res, request.url);
-        if (answer.kind === 'response') return send(res, answer);
+        if (answer.kind === 'response') return send(req, res, answer);
         let session: ReturnType<typeof createSession>;
         try {
           session = createSession(req, res, { ...core.sessionOptions, headers: answer.headers });
@@ -169,7 +202,7 @@ export function listenNode(core: HubCore): (req: IncomingMessage, res: ServerRes
       })
       .catch((error: unknown) => {
         core.log.error('request failed', { error: error instanceof Error ? error.name : 'unknown' });
-        if (!res.headersSent) send(res, textResponse(500, 'internal error'));
+        if (!res.headersSent) send(req, res, textResponse(500, 'internal error'));
         else res.destroy();
       });
   };

@@ -12,11 +12,25 @@ export type Handshake =
 
 const TEXT = 'text/plain; charset=utf-8';
 
+/** [spec] RFC 9113 §8.2.2: header fields that belong to one HTTP/1.x connection and must not appear in HTTP/2. */
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+/** `headers` without the connection-specific fields (any letter case). */
+function withoutConnectionSpecific(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !CONNECTION_SPECIFIC.has(name.toLowerCase())));
+}
+
 /**
  * Decides how to answer a request for an event stream. `http11` adds `Connection: keep-alive`, which
- * HTTP/1.1 proxies need and HTTP/2 forbids (RFC 9113 §8.2.2).
+ * HTTP/1.1 proxies need and HTTP/2 forbids (RFC 9113 §8.2.2). `http2` also drops connection-specific
+ * fields from `options.headers`: an HTTP/2 message must not carry them, and node:http2 throws on them.
  */
-export function handshake(request: RequestLike, options: ResolvedSessionOptions, http11: boolean): Handshake {
+export function handshake(
+  request: RequestLike,
+  options: ResolvedSessionOptions,
+  http11: boolean,
+  http2 = false,
+): Handshake {
   const origin = request.header('origin');
   const cors = options.cors === null ? {} : corsHeaders(options.cors, origin);
 
@@ -47,7 +61,7 @@ export function handshake(request: RequestLike, options: ResolvedSessionOptions,
   }
 
   const headers: Record<string, string> = {
-    ...options.headers,
+    ...(http2 ? withoutConnectionSpecific(options.headers) : options.headers),
     ...cors,
     'content-type': 'text/event-stream; charset=utf-8',
     // no-transform: compressing or buffering proxies would hold events back.

@@ -3,7 +3,7 @@
  * and so on Express, Koa (`ctx.respond = false`) and any framework that exposes Node's req/res.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { type Http2ServerRequest, type Http2ServerResponse, constants as http2 } from 'node:http2';
 import { handshake, NOT_ACCEPTABLE } from './handshake.js';
 import { Session, type Transport, type TransportEvents } from './session.js';
 import { resolveSessionOptions, type SessionOptions } from './session-options.js';
@@ -57,8 +57,10 @@ class NodeTransport implements Transport {
 
   destroy(): void {
     const res = this.#res;
-    // An HTTP/2 response is one stream of a shared connection: reset the stream, not the socket.
-    if ('stream' in res && res.stream) res.stream.close();
+    // An HTTP/2 response is one stream of a shared connection: reset the stream, not the socket, with
+    // CANCEL ([spec] RFC 9113 §7: "the stream is no longer needed"); NO_ERROR, Node's default, would
+    // tell the client nothing went wrong with a response cut short.
+    if ('stream' in res && res.stream) res.stream.close(http2.NGHTTP2_CANCEL);
     else (res as ServerResponse).destroy();
   }
 }
@@ -82,7 +84,7 @@ export function createSession(req: NodeRequest, res: NodeResponse, options?: Nod
     url: req.url ?? '/',
     header: (name: string) => headerOf(req, name),
   };
-  const plan = handshake(request, resolved, req.httpVersion === '1.1');
+  const plan = handshake(request, resolved, req.httpVersion === '1.1', req.httpVersionMajor === 2);
   const out = res as ServerResponse;
   if (plan.kind === 'respond') {
     out.writeHead(plan.status, plan.headers);
