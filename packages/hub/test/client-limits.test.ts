@@ -194,20 +194,18 @@ describe('per-client limits over HTTP', () => {
       const busy = token(PUBLISH_ALL);
       const started = performance.now();
       let accepted = 0;
-      let refusals = 0;
-      for (let i = 0; i < 20; i++) {
-        const status = (await publish(busy)).status;
-        if (status === 200) accepted++;
-        else if (status === 429) refusals++;
+      let refused: Response | undefined;
+      for (let i = 0; i < 100 && refused === undefined; i++) {
+        const answer = await publish(busy);
+        if (answer.status === 200) accepted++;
+        else refused = answer;
+        await answer.arrayBuffer().catch(() => {});
       }
       const seconds = (performance.now() - started) / 1000;
       // A burst of 5, then 5 a second: however slow this machine is, no more got through.
       assert.ok(accepted >= 5 && accepted <= 5 + Math.ceil(seconds * 5), `${accepted} accepted in ${seconds} s`);
-      assert.equal(accepted + refusals, 20);
-      const refused = await publish(busy);
-      assert.equal(refused.status, 429);
+      assert.equal(refused?.status, 429);
       assert.ok(Number(refused.headers.get('retry-after')) >= 1);
-      assert.match(await refused.text(), /more than 5 updates per second/);
       const other = token({ ...PUBLISH_ALL, sub: 'another publisher' });
       assert.equal((await publish(other)).status, 200);
       // hub.publish() (no HTTP, no token) is not limited.
