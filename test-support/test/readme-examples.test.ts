@@ -11,10 +11,11 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { fencedBlocks } from './readme-blocks.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FENCE = /^```(ts|typescript|js|javascript)$/;
-const SKIP_MARKER = /^<!--\s*readme-check:\s*skip\s*\((.+)\)\s*-->$/;
+const FENCE = /^(ts|typescript|js|javascript)$/;
+const SKIP_MARKER = /^readme-check:\s*skip\s*\((.+)\)$/;
 // "... implicitly has an 'any' type" (noImplicitAny): no fault of a ```js block, which has nowhere to write a
 // type; and in a .js file TypeScript does not type `source.onmessage = (event) => ...` from the setter (such an
 // assignment declares a property there), so even the DOM's own EventSource would fail.
@@ -31,27 +32,9 @@ interface Block {
 
 /** The checked code blocks of one README, with the line each starts on. */
 function extractBlocks(markdown: string): Block[] {
-  const lines = markdown.split('\n');
-  const blocks: Block[] = [];
-  let skipReason: string | null = null;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    const language = FENCE.exec(line)?.[1];
-    if (language === undefined) {
-      // A marker holds for the next fence only, with nothing but blank lines in between.
-      if (line !== '') skipReason = SKIP_MARKER.exec(line)?.[1] ?? null;
-      continue;
-    }
-    const end = lines.findIndex((next, j) => j > i && next.trim() === '```');
-    assert.ok(end !== -1, `the block at line ${i + 1} has no closing fence`);
-    if (skipReason === null) {
-      const code = lines.slice(i + 1, end).join('\n');
-      blocks.push({ line: i + 2, typescript: language.startsWith('t'), code });
-    }
-    skipReason = null;
-    i = end;
-  }
-  return blocks;
+  return fencedBlocks(markdown)
+    .filter(({ language, marker }) => FENCE.test(language) && !SKIP_MARKER.test(marker ?? ''))
+    .map(({ line, language, code }) => ({ line, typescript: language.startsWith('t'), code }));
 }
 
 const readmes = ['packages', 'examples'].flatMap(

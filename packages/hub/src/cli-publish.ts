@@ -63,12 +63,45 @@ export async function publish(argv: readonly string[], env: NodeJS.ProcessEnv): 
     if (value !== undefined) form.append(name, value);
   }
   if (values.get('private') === true) form.append('private', 'on');
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: form,
-  });
-  const body = (await response.text()).trim();
-  if (response.status !== 200) throw new Error(`the hub answered ${response.status}: ${body}`);
+  let response: Response;
+  let body: string;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    body = (await response.text()).trim();
+  } catch (error) {
+    throw new Error(`could not reach the hub at ${url.href}: ${networkReason(error)}`);
+  }
+  if (response.status !== 200) throw new Error(`the hub at ${url.href} answered ${response.status}: ${body}`);
   return body;
+}
+
+/** What a user can act on, for the common failures fetch reports only as "fetch failed". */
+const NETWORK_HINTS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused (is the hub running on that host and port?)',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be resolved right now',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host cannot be reached',
+};
+
+/**
+ * The reason of a failed fetch: undici throws `TypeError('fetch failed')` and keeps the system error (its
+ * `code`, such as ECONNREFUSED) in `cause`, sometimes inside an AggregateError (one per address tried).
+ */
+export function networkReason(error: unknown): string {
+  let cause: unknown = error;
+  for (let depth = 0; depth < 4 && cause instanceof Error; depth++) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && !code.startsWith('UND_ERR_'))
+      return `${code}, ${NETWORK_HINTS[code] ?? cause.message}`;
+    const next: unknown = cause instanceof AggregateError ? cause.errors[0] : cause.cause;
+    if (next === undefined) break;
+    cause = next;
+  }
+  return cause instanceof Error ? cause.message : String(cause);
 }

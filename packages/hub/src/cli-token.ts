@@ -40,8 +40,8 @@ export const TOKEN_FLAGS: readonly FlagSpec[] = [
 ];
 
 export const TOKEN_HELP = helpText(
-  'tidings token --key K [--publish SEL]... [--subscribe SEL]... [--ttl S]',
-  'Prints a JWT carrying the Mercure claims mercure.publish and mercure.subscribe (for development).',
+  'tidings token --key K (--publish SEL | --subscribe SEL)... [--ttl S]',
+  'Prints a JWT carrying the Mercure claims mercure.publish and mercure.subscribe (for development); give at least one of them.',
   TOKEN_FLAGS,
 );
 
@@ -71,6 +71,12 @@ export function makeToken(argv: readonly string[], env: NodeJS.ProcessEnv, now =
   const mercure: Record<string, string[]> = {};
   const publish = listFlag(values, 'publish');
   const subscribe = listFlag(values, 'subscribe');
+  // A token without grants is accepted by the hub and then refused everything (403, no private update):
+  // almost always a forgotten flag, so say which ones instead of printing a useless token.
+  if (publish.length === 0 && subscribe.length === 0)
+    throw new UsageError(
+      "the token would grant nothing: add --publish SEL (for example --publish '*') and/or --subscribe SEL",
+    );
   if (publish.length > 0) mercure.publish = publish;
   if (subscribe.length > 0) mercure.subscribe = subscribe;
   const iat = Math.floor(now / 1000);

@@ -10,27 +10,34 @@ import { PUBLISH_HELP, publish } from './cli-publish.js';
 import { makeToken, TOKEN_HELP } from './cli-token.js';
 import { superviseWorkers } from './cli-workers.js';
 
-const MAIN_HELP = `Usage: tidings <command> [flags]
+/**
+ * What `tidings` and `tidings --help` print: the commands and where their flags are, short enough to read
+ * at a glance (each command's --help has its whole flag table).
+ */
+const MAIN_USAGE = `Usage: tidings <command> [flags]
 
 Commands:
-  hub       Run a Mercure hub (Server-Sent Events pub/sub). See: tidings hub --help
-  token     Print a signed JWT for publishers and subscribers. See: tidings token --help
-  publish   Publish one update to a hub. See: tidings publish --help
+  hub       Run a Mercure hub (Server-Sent Events pub/sub)
+  token     Print a signed JWT for publishers and subscribers (development)
+  publish   Publish one update to a hub
 
-${HUB_HELP}
-${TOKEN_HELP}
-${PUBLISH_HELP}`;
+Start:    tidings hub --jwt-key KEY --anonymous   (KEY: a secret of at least 32 bytes)
+Flags:    tidings hub --help, tidings token --help, tidings publish --help
+`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case undefined:
+        // No command is a usage error: the short usage goes to stderr, so a script that forgot it fails.
+        process.stderr.write(MAIN_USAGE);
+        return 2;
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(MAIN_HELP);
-        return command === undefined ? 2 : 0;
+        process.stdout.write(MAIN_USAGE);
+        return 0;
       case 'hub': {
         const config = readHubConfig(rest, process.env);
         if (config === 'help') {

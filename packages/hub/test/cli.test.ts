@@ -11,8 +11,28 @@ import { createVerifyKey, verifyJwt } from '@tidings/hub';
 import { KEY, runCli, startHub } from './support/hub-process.ts';
 import { PUBLISH_ALL, publish, subscribe, token, url } from './support/sse.ts';
 
+/** `tidings` alone must fit on a screen: the flag tables are in each command's --help. */
+const MAX_USAGE_LINES = 15;
+
 describe('tidings --help', () => {
-  test('tidings --help and tidings hub --help list every flag with its default', async () => {
+  test('tidings with no command prints a short usage (exit 2); --help the same on stdout (exit 0)', async () => {
+    const bare = await runCli([]);
+    assert.equal(bare.code, 2, 'no command is a usage error');
+    assert.equal(bare.stdout, '');
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    assert.equal(help.stdout, bare.stderr, 'one usage text');
+    for (const text of [bare.stderr, help.stdout]) {
+      const lines = text.trimEnd().split('\n');
+      assert.ok(lines.length <= MAX_USAGE_LINES, `${lines.length} lines:\n${text}`);
+      for (const command of ['hub', 'token', 'publish']) {
+        assert.match(text, new RegExp(`^  ${command} `, 'm'), `names ${command}`);
+        assert.ok(text.includes(`tidings ${command} --help`), `says where the flags of ${command} are`);
+      }
+    }
+  });
+
+  test('tidings hub --help lists every flag with its default', async () => {
     const expected: [string, string][] = [
       ['--port', '3000'],
       ['--host', '127.0.0.1'],
@@ -31,7 +51,7 @@ describe('tidings --help', () => {
       ['--workers', '1'],
       ['--dashboard', 'false'],
     ];
-    for (const args of [['--help'], ['hub', '--help']]) {
+    for (const args of [['hub', '--help']]) {
       const { code, stdout } = await runCli(args);
       assert.equal(code, 0);
       for (const [flag, fallback] of expected) {
@@ -84,6 +104,8 @@ describe('tidings --help', () => {
       [['hub'], { TIDINGS_ANONYMOUS: 'maybe' }, /TIDINGS_ANONYMOUS must be true or false/],
       [['fly'], {}, /unknown command/],
       [['token'], { TIDINGS_JWT_KEY: '' }, /--key is required/],
+      [['token', '--key', KEY], {}, /the token would grant nothing: add --publish SEL .* --subscribe SEL/],
+      [['token', '--key', KEY, '--ttl', '60'], {}, /would grant nothing/],
       [['publish', '--token', 't'], {}, /--topic is required/],
     ];
     await Promise.all(
@@ -260,7 +282,7 @@ describe('tidings token and tidings publish', () => {
     assert.deepEqual(claims.mercure, { publish: ['*'], subscribe: ['a', 'b/{id}'] });
     const now = Date.now() / 1000;
     assert.ok(Math.abs((claims.exp as number) - 60 - now) < 5);
-    const forever = await runCli(['token', '--key', KEY, '--ttl', '0'], {});
+    const forever = await runCli(['token', '--key', KEY, '--subscribe', 'a', '--ttl', '0'], {});
     assert.equal((await verifyJwt(forever.stdout.trim(), createVerifyKey('HS256', KEY))).exp, undefined);
   });
 
@@ -298,11 +320,29 @@ describe('tidings token and tidings publish', () => {
         'urn:elsewhere',
       ]);
       assert.equal(refused.code, 1);
-      assert.match(refused.stderr, /403/);
+      assert.match(refused.stderr, new RegExp(`the hub at ${hub.hubUrl} answered 403`));
       sub.close();
     } finally {
       assert.equal(await hub.stop(), 0);
     }
+  });
+
+  test('tidings publish to a port nobody listens on names the URL and ECONNREFUSED, and exits 1', async () => {
+    // A port that was free a moment ago: listen on 0, note the port, close.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => probe.once('listening', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+    const target = `http://127.0.0.1:${port}`;
+    const result = await runCli(['publish', '--url', target, '--token', token(PUBLISH_ALL), '--topic', 'urn:x']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^tidings: could not reach the hub at ${target}/\\.well-known/mercure: ECONNREFUSED, connection refused`,
+      ),
+    );
+    assert.doesNotMatch(result.stderr, /fetch failed/);
   });
 });
 

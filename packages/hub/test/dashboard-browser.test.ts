@@ -116,6 +116,34 @@ test('without a token the form shows the 401 and the topics table hides names; w
   }
 });
 
+test('a bad token on an --anonymous hub: the live pane says the token was refused and how to go on without it', async () => {
+  const { page, problems } = await open(`${hub.url}/`, hub.url);
+  try {
+    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('subscribers')!.textContent!));
+    await page.fill('#token', token({ mercure: { subscribe: ['*'] } }, 'not-the-hub-key-but-32-bytes-or-more'));
+    await page.dispatchEvent('#token', 'change');
+    await page.fill('#live-form input[name="topic"]', 'https://example.com/books/{id}');
+    await page.click('#live-form button');
+    await page.waitForFunction(() => document.getElementById('live-state')!.textContent!.startsWith('closed: 401'));
+    const text = (await page.textContent('#live-state'))!;
+    assert.match(text, /the hub refused the token/);
+    assert.match(text, /untick "Send the token"/);
+    assert.doesNotMatch(text, /--anonymous/, 'the hub has it already: that advice would be wrong');
+
+    // Unticked, the same pane subscribes without the token, as the hint says.
+    await page.setChecked('#live-form input[name="withToken"]', false);
+    await page.click('#live-form button');
+    await page.waitForSelector('#live-state[data-state="open"]');
+    // The browser's own console line about the 401 is the only problem.
+    assert.ok(
+      problems.every((problem) => /401/.test(problem)),
+      problems.join('\n'),
+    );
+  } finally {
+    await page.close();
+  }
+});
+
 test('the charts move: publish and delivery rates rise when updates are published and delivered', async () => {
   const own = await startDashboardHub(
     { anonymous: true, publisherKey: { key: KEY } },

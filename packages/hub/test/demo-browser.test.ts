@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../../test-support/browser.ts';
 import { openPage, startDashboardHub } from './dashboard-support.ts';
 import { KEY, type RunningHub, startHub } from './support/hub-process.ts';
+import { subscribe } from './support/sse.ts';
 
 let hub: RunningHub;
 let browser: Browser;
@@ -46,6 +47,37 @@ test('ticker: a row and a growing chart per symbol from price events', async () 
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
+  }
+});
+
+test('ticker: the charts open with the prices the demosâ€™ hub keeps, not empty', async () => {
+  const own = await startDashboardHub(
+    { anonymous: true },
+    { demos: true, demoIntervals: { ticker: 250, monitor: 600_000, clock: 600_000 } },
+  );
+  try {
+    // The ticker's updates published before the page opens, as a subscriber reading the history sees them.
+    const before = await subscribe(`${own.url}/demo/hub?topic=urn:tidings:demo:ticker&lastEventID=earliest`);
+    await before.waitForEvents(40);
+    before.close();
+    const published = new Set(before.events.map((event) => event.lastEventId));
+
+    const { page, problems } = await openPage(browser, `${own.url}/demo/ticker`, own.url, '#state[data-state="open"]');
+    try {
+      const chart = 'tr[data-symbol="TIDE"] svg[data-first-id]';
+      await page.waitForSelector(chart);
+      const first = (await page.getAttribute(chart, 'data-first-id'))!;
+      assert.ok(published.has(first), `the oldest price drawn (${first}) was published before the page opened`);
+      await page.waitForFunction(
+        (selector) => Number(document.querySelector(selector)!.getAttribute('data-count')) >= 10,
+        chart,
+      );
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await own.close();
   }
 });
 
@@ -97,6 +129,35 @@ test('chat: a message sent from one page reaches both; a bad one shows the hubâ€
       a.problems.every((p) => /400/.test(p)),
       a.problems.join('\n'),
     );
+  } finally {
+    await a.page.close();
+    await b.page.close();
+  }
+});
+
+test('chat: Enter sends, Shift+Enter starts a new line, and a message keeps its lines', async () => {
+  const a = await openDemo('chat');
+  const b = await openDemo('chat');
+  try {
+    await a.page.fill('input[name="name"]', 'Grace');
+    await a.page.click('textarea[name="text"]');
+    await a.page.fill('textarea[name="text"]', '');
+    await a.page.keyboard.type('first line');
+    await a.page.keyboard.press('Shift+Enter');
+    await a.page.keyboard.type('second line');
+    assert.equal(await a.page.inputValue('textarea[name="text"]'), 'first line\nsecond line');
+    await a.page.keyboard.press('Enter');
+    for (const { page } of [a, b]) {
+      const item = await page.waitForSelector('#messages li:has-text("second line")');
+      // innerText is what is drawn: the line break shows (white-space: pre-wrap), not a space.
+      assert.equal(await item.$eval('.text', (node) => (node as HTMLElement).innerText), 'first line\nsecond line');
+      const texts = await page.$$eval('#messages .text', (nodes) => nodes.map((node) => node.textContent));
+      assert.ok(!texts.includes('first line'), 'Shift+Enter did not send the first line on its own');
+    }
+    await a.page.waitForFunction(
+      () => (document.querySelector('textarea[name="text"]') as HTMLTextAreaElement).value === '',
+    );
+    assert.deepEqual(b.problems, []);
   } finally {
     await a.page.close();
     await b.page.close();

@@ -3,6 +3,8 @@
 // stats stream and the live pane send the token in an Authorization header, which the browser's
 // native EventSource cannot do.
 
+import { formatDuration, formatTime } from '/dashboard/format.js';
+import { publishHint, subscribeHint } from '/dashboard/hints.js';
 import { createSparkline, drawSparkline } from '/dashboard/sparkline.js';
 import { EventSource, iterate } from '/dashboard/tidings-client.js';
 
@@ -43,13 +45,8 @@ $('subscribers-chart').append(charts.subscribers);
 $('publish-chart').append(charts.publishRate);
 $('delivery-chart').append(charts.deliveryRate);
 let samples = [];
-
-function formatDuration(seconds) {
-  const d = Math.floor(seconds / 86400);
-  const h = Math.floor((seconds % 86400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return `${d ? `${d}d ` : ''}${h}h ${m}m ${seconds % 60}s`;
-}
+/** How the hub is configured (from the stats), for the hints on refusals; unknown until the first stats. */
+let hubInfo = { publishing: true, anonymous: false };
 
 function showTopics(view) {
   const body = $('topics').querySelector('tbody');
@@ -77,6 +74,7 @@ function showTopics(view) {
 }
 
 function showStats(view) {
+  hubInfo = view.hub;
   if (view.samples) samples = view.samples.slice();
   else
     samples.push({
@@ -150,8 +148,8 @@ $('publish-form').addEventListener('submit', async (event) => {
       result.textContent = `Published, id ${text}`;
     } else {
       result.className = 'error';
-      const hint = response.status === 401 && !token() ? ' (paste a publisher token above)' : '';
-      result.textContent = `${response.status}: ${text}${hint}`;
+      const hint = publishHint({ status: response.status, tokenSent: token() !== '' });
+      result.textContent = `${response.status}: ${text}${hint ? ` (${hint})` : ''}`;
     }
   } catch (error) {
     result.className = 'error';
@@ -170,10 +168,11 @@ $('live-form').addEventListener('submit', (event) => {
   $('live').replaceChildren();
   const url = new URL('/.well-known/mercure', location.href);
   url.searchParams.set('topic', String(form.get('topic')));
-  listen(url, form.get('withToken') ? authorization : () => ({}), live.signal);
+  const withToken = form.get('withToken') !== null && token() !== '';
+  listen(url, withToken ? authorization : () => ({}), withToken, live.signal);
 });
 
-async function listen(url, headers, signal) {
+async function listen(url, headers, tokenSent, signal) {
   const state = $('live-state');
   const show = (name, text = name) => {
     state.dataset.state = name;
@@ -190,8 +189,8 @@ async function listen(url, headers, signal) {
     for await (const event of events) addLive(event);
     if (!signal.aborted) show('closed');
   } catch (error) {
-    const hint = error.status === 401 ? ' (this hub needs a subscriber token, or --anonymous)' : '';
-    show('closed', `closed: ${error.status ?? ''} ${error.message}${hint}`);
+    const hint = subscribeHint({ status: error.status, tokenSent, anonymous: hubInfo.anonymous });
+    show('closed', `closed: ${error.status ?? ''} ${error.message}${hint ? ` (${hint})` : ''}`);
   }
 }
 
@@ -200,7 +199,7 @@ function addLive(event) {
   item.dataset.id = event.lastEventId;
   item.dataset.type = event.type;
   const time = document.createElement('time');
-  time.textContent = new Date().toLocaleTimeString();
+  time.textContent = formatTime();
   const code = document.createElement('code');
   code.textContent = `#${event.lastEventId} ${event.type}`;
   const data = document.createElement('span');

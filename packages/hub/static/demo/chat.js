@@ -18,9 +18,16 @@ source.addEventListener('message', (event) => {
   const text = document.createElement('span');
   text.className = 'text';
   text.textContent = message.text;
-  item.append(time, ' ', name, ': ', text);
+  item.append(time, name, text);
   document.getElementById('messages').append(item);
   logEvent(event, `${message.name}: ${message.text}`);
+});
+
+// Enter sends, Shift+Enter starts a new line (as in most chats); not while an input method is composing.
+form.elements.text.addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+  event.preventDefault();
+  form.requestSubmit();
 });
 
 form.addEventListener('submit', async (event) => {

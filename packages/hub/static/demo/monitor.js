@@ -1,14 +1,9 @@
 // Monitor demo: the hub publishes `connections`, `requests`, `uptime`, `load` and `processes` events.
+import { formatDuration } from '/dashboard/format.js';
 import { logEvent, subscribe } from '/demo/demo-page.js';
 
 const source = subscribe('urn:tidings:demo:monitor');
 const $ = (id) => document.getElementById(id);
-
-function duration(seconds) {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return `${h}h ${m}m ${seconds % 60}s`;
-}
 
 function megabytes(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -17,7 +12,7 @@ function megabytes(bytes) {
 const show = {
   connections: (value) => ($('connections').textContent = String(value.subscribers)),
   requests: (value) => ($('requests').textContent = String(value.total)),
-  uptime: (value) => ($('uptime').textContent = duration(value.seconds)),
+  uptime: (value) => ($('uptime').textContent = formatDuration(value.seconds)),
   load: (value) => ($('load').textContent = [value.one, value.five, value.fifteen].map((n) => n.toFixed(2)).join(' ')),
   processes: (value) => {
     $('processes')

@@ -1,10 +1,12 @@
-// Ticker demo: `price` events (JSON) update one table row per symbol and its chart of the last prices.
+// Ticker demo: `price` events (JSON) update one table row per symbol and its chart of the last prices. The
+// page asks for the history first, so the charts open with the prices the demos' hub still keeps instead of
+// starting empty, then follow live.
 import { createSparkline, drawSparkline } from '/dashboard/sparkline.js';
-import { logEvent, subscribe, timeOfDay } from '/demo/demo-page.js';
+import { logEvent, onPlaceLost, subscribe, timeOfDay } from '/demo/demo-page.js';
 
 /** How many prices each chart shows. */
 const CHART_POINTS = 60;
-const source = subscribe('urn:tidings:demo:ticker');
+const source = subscribe('urn:tidings:demo:ticker', { history: true });
 const rows = new Map();
 
 function rowFor(symbol) {
@@ -12,7 +14,7 @@ function rowFor(symbol) {
   if (row) return row;
   const tr = document.createElement('tr');
   tr.dataset.symbol = symbol;
-  const cells = ['symbol', 'price number', 'change number', 'time', 'chart'].map((name) => {
+  const cells = ['symbol', 'price number', 'change number', 'time number', 'chart'].map((name) => {
     const td = document.createElement('td');
     td.className = name;
     tr.append(td);
@@ -22,7 +24,7 @@ function rowFor(symbol) {
   const chart = createSparkline(`${symbol} price chart`);
   cells[4].append(chart);
   document.querySelector('#quotes tbody').append(tr);
-  row = { tr, price: cells[1], change: cells[2], time: cells[3], chart, prices: [] };
+  row = { tr, price: cells[1], change: cells[2], time: cells[3], chart, prices: [], ids: [] };
   rows.set(symbol, row);
   return row;
 }
@@ -35,7 +37,21 @@ source.addEventListener('price', (event) => {
   row.tr.className = quote.change > 0 ? 'up' : quote.change < 0 ? 'down' : '';
   row.time.textContent = timeOfDay(new Date(quote.time));
   row.prices.push(quote.price);
-  if (row.prices.length > CHART_POINTS) row.prices.shift();
+  row.ids.push(event.lastEventId);
+  if (row.prices.length > CHART_POINTS) {
+    row.prices.shift();
+    row.ids.shift();
+  }
   drawSparkline(row.chart, row.prices, CHART_POINTS, false);
+  // The id of the oldest price drawn: after the history fill, one published before the page opened.
+  row.chart.dataset.firstId = row.ids[0];
   logEvent(event, `${quote.symbol} ${quote.price.toFixed(2)}`);
+});
+
+// The hub lost the page's place (it restarted): the prices that follow do not continue the charts.
+onPlaceLost(source, () => {
+  for (const row of rows.values()) {
+    row.prices.length = 0;
+    row.ids.length = 0;
+  }
 });
