@@ -134,7 +134,11 @@ export function createHub(options: HubOptions = {}): Hub {
     const path = request.url.pathname;
     if (path === HUB_PATH) {
       const origin = request.header('origin');
-      if (request.method === 'GET') return subscribeRoute(request);
+      if (request.method === 'GET') {
+        // A refusal needs the CORS headers too, or a page on an allowed origin sees a network error, not why.
+        const answer = await subscribeRoute(request);
+        return answer.kind === 'stream' ? answer : withCors(answer, cors.headers(origin));
+      }
       if (request.method === 'POST') return withCors(await publishRoute(request), cors.headers(origin));
       if (request.method === 'OPTIONS')
         return { kind: 'response', status: 204, headers: cors.preflight(origin), body: '' };

@@ -141,6 +141,22 @@ describe('subscribe: stream headers and keep-alive', () => {
     assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://other.test');
     assert.match(preflight.headers.get('access-control-allow-headers')!, /Authorization/);
   });
+
+  test('CORS: a refusal (401, 400) to an allowed origin carries the CORS headers, so the page can read it', async () => {
+    const refused = await fetch(url(hub.hubUrl, [['topic', 'a']]), {
+      headers: { origin: 'http://app.test', cookie: 'mercureAuthorization=not-a-token' },
+    });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('access-control-allow-origin'), 'http://app.test');
+    assert.equal(refused.headers.get('access-control-allow-credentials'), 'true');
+    const bad = await fetch(url(hub.hubUrl, [['match_nonsense', 'a']]), { headers: { origin: 'http://app.test' } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.headers.get('access-control-allow-origin'), 'http://app.test');
+    const elsewhere = await fetch(url(hub.hubUrl, [['topic', 'a']]), {
+      headers: { origin: 'http://evil.test', cookie: 'mercureAuthorization=not-a-token' },
+    });
+    assert.equal(elsewhere.headers.get('access-control-allow-origin'), null);
+  });
 });
 
 describe('subscribe: replay after Last-Event-ID', () => {
