@@ -175,7 +175,7 @@ export const DEMO_CHAT_PER_SECOND = 2;
  * Updates the demos' own hub keeps for replay. The demos never publish to the real hub: they run on a
  * hub of their own, so nothing a visitor sends can evict real updates or count against real limits.
  */
-export const DEMO_HISTORY_SIZE = 200;
+export const DEMO_HISTORY_SIZE = 500;
 
 // ---- Per-client limits (each `null` in the options, `0` on the command line, turns it off) ----
 
