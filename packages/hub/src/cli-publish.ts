@@ -1,6 +1,7 @@
 /** `tidings publish`: posts one update to a hub and prints its id. */
-import { type FlagSpec, helpText, listFlag, parseFlags, stringFlag, UsageError } from './cli-flags.js';
+import { type FlagSpec, helpText, integerFlag, listFlag, parseFlags, stringFlag, UsageError } from './cli-flags.js';
 import { HUB_PATH } from './create-hub.js';
+import { DEFAULT_PUBLISH_TIMEOUT_SECONDS } from './limits.js';
 
 export const PUBLISH_FLAGS: readonly FlagSpec[] = [
   {
@@ -33,10 +34,17 @@ export const PUBLISH_FLAGS: readonly FlagSpec[] = [
     defaultText: 'false',
     description: 'Only subscribers granted one of the topics receive it.',
   },
+  {
+    name: 'timeout',
+    kind: 'string',
+    env: ['TIDINGS_PUBLISH_TIMEOUT'],
+    defaultText: String(DEFAULT_PUBLISH_TIMEOUT_SECONDS),
+    description: "Seconds to wait for the hub's answer.",
+  },
 ];
 
 export const PUBLISH_HELP = helpText(
-  'tidings publish --url U --token T --topic T [--data D] [--id ID] [--type TYPE] [--retry MS] [--private]',
+  'tidings publish --url U --token T --topic T [--data D] [--id ID] [--type TYPE] [--retry MS] [--private] [--timeout S]',
   'Publishes one update and prints its id.',
   PUBLISH_FLAGS,
 );
@@ -63,6 +71,7 @@ export async function publish(argv: readonly string[], env: NodeJS.ProcessEnv): 
     if (value !== undefined) form.append(name, value);
   }
   if (values.get('private') === true) form.append('private', 'on');
+  const timeout = integerFlag(values, 'timeout', DEFAULT_PUBLISH_TIMEOUT_SECONDS, 1, 3_600);
   let response: Response;
   let body: string;
   try {
@@ -70,9 +79,13 @@ export async function publish(argv: readonly string[], env: NodeJS.ProcessEnv): 
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: form,
+      signal: AbortSignal.timeout(timeout * 1000),
     });
     body = (await response.text()).trim();
   } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw new Error(`the hub at ${url.href} did not answer within ${timeout} s (--timeout)`);
+    }
     throw new Error(`could not reach the hub at ${url.href}: ${networkReason(error)}`);
   }
   if (response.status !== 200) throw new Error(`the hub at ${url.href} answered ${response.status}: ${body}`);

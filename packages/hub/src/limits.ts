@@ -132,6 +132,8 @@ export const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
  * once per this many milliseconds: tokens with made-up `kid`s cannot turn the hub into a fetch loop.
  */
 export const JWKS_COOLDOWN_MS = 30_000;
+/** Seconds `tidings publish` waits for the hub's answer (`--timeout`): a hub that accepts the connection but never answers must not hang a script. */
+export const DEFAULT_PUBLISH_TIMEOUT_SECONDS = 30;
 /** Lifetime of tokens printed by `tidings token` unless `--ttl` says otherwise (0 = no `exp`). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 3_600;
 

@@ -344,6 +344,22 @@ describe('tidings token and tidings publish', () => {
     );
     assert.doesNotMatch(result.stderr, /fetch failed/);
   });
+
+  test('tidings publish to a server that never answers gives up after --timeout and says so', async () => {
+    // Accepts connections and reads, never answers.
+    const silent = createServer((socket) => socket.resume()).listen(0, '127.0.0.1');
+    await new Promise((resolve) => silent.once('listening', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const target = `http://127.0.0.1:${port}`;
+      const args = ['publish', '--url', target, '--token', token(PUBLISH_ALL), '--topic', 'urn:x', '--timeout', '1'];
+      const result = await runCli(args);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /the hub at .*\/\.well-known\/mercure did not answer within 1 s \(--timeout\)/);
+    } finally {
+      silent.close();
+    }
+  });
 });
 
 test('SIGTERM: the hub stops accepting, ends the streams and exits 0', async () => {
