@@ -23,6 +23,8 @@ export interface TopicSelector {
   readonly source: string;
   /** True when `topic` is selected. */
   matches(topic: string): boolean;
+  /** Topic results remembered now (0 for selectors matched by equality, which need none). */
+  readonly cachedResults: number;
 }
 
 /** The reserved wildcard: matches every topic, whatever the matcher type. */
@@ -43,20 +45,31 @@ function checkSource(source: unknown): string {
   return source;
 }
 
-function templateMatcher(source: string): (topic: string) => boolean {
-  const template = compileUriTemplate(source);
+function templateMatcher(source: string): Matcher {
+  // A selector without an expression is a literal: equality is all it can match, and it needs no cache
+  // (one per subscriber, filled by every replay, was the soak's largest growing object).
+  const template = source.includes('{') ? compileUriTemplate(source) : null;
   // [spec] 0.x "Topic Selectors" step 2 then 3: exact equality first (so a template matches itself), then the template.
-  if (template === null) return (topic) => topic === source;
-  return (topic) => topic === source || template.test(topic);
+  if (template === null) return uncached((topic) => topic === source);
+  return cached((topic) => topic === source || template.test(topic));
+}
+
+interface Matcher {
+  matches(topic: string): boolean;
+  readonly cachedResults: number;
+}
+
+function uncached(matches: (topic: string) => boolean): Matcher {
+  return { matches, cachedResults: 0 };
 }
 
 /**
  * Remembers the last results of a pattern matcher: in pub/sub the same topics come back again and again,
  * and a pattern is tried against every update for every subscriber that uses it.
  */
-function cached(test: (topic: string) => boolean | null): (topic: string) => boolean {
+function cached(test: (topic: string) => boolean | null): Matcher {
   const results = new Map<string, boolean>();
-  return (topic) => {
+  const matches = (topic: string): boolean => {
     let result = results.get(topic);
     if (result === undefined) {
       const answer = test(topic);
@@ -68,6 +81,12 @@ function cached(test: (topic: string) => boolean | null): (topic: string) => boo
     }
     return result;
   };
+  return {
+    matches,
+    get cachedResults() {
+      return results.size;
+    },
+  };
 }
 
 /**
@@ -76,13 +95,21 @@ function cached(test: (topic: string) => boolean | null): (topic: string) => boo
  */
 export function compileSelector(source: string, kind: SelectorKind, baseUrl: string): TopicSelector {
   checkSource(source);
-  let matches: (topic: string) => boolean;
-  if (source === WILDCARD) matches = ANY;
-  else if (kind === 'exact') matches = (topic) => topic === source;
-  else if (kind === 'template') matches = cached(templateMatcher(source));
-  else if (kind === 'urlpattern') matches = cached(compileUrlPattern(source, baseUrl));
+  let matcher: Matcher;
+  if (source === WILDCARD) matcher = uncached(ANY);
+  else if (kind === 'exact') matcher = uncached((topic) => topic === source);
+  else if (kind === 'template') matcher = templateMatcher(source);
+  else if (kind === 'urlpattern') matcher = cached(compileUrlPattern(source, baseUrl));
   else throw new SelectorError('UNKNOWN_MATCHER', 'unknown matcher type');
-  return { kind, source, matches };
+  const { matches } = matcher;
+  return {
+    kind,
+    source,
+    matches,
+    get cachedResults() {
+      return matcher.cachedResults;
+    },
+  };
 }
 
 /** True when any of `topics` matches any of `selectors`. */

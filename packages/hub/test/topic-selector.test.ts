@@ -160,3 +160,19 @@ describe('selector validation', () => {
     }
   });
 });
+
+describe('match caches', () => {
+  test('a 0.x selector without an expression is matched by equality and remembers no topics', () => {
+    // The soak found one cache per subscriber filled by replays for such selectors (5,000 subscribers on
+    // literal topics held hundreds of thousands of entries), though equality needs none.
+    const literal = compileSelector('https://example.com/books/1', 'template', BASE);
+    for (let i = 0; i < 500; i++) literal.matches(`https://example.com/books/${i}`);
+    assert.equal(literal.cachedResults, 0);
+    assert.equal(literal.matches('https://example.com/books/1'), true);
+    assert.equal(literal.matches('https://example.com/books/2'), false);
+    const template = compileSelector('https://example.com/books/{id}', 'template', BASE);
+    for (let i = 0; i < 2_000; i++) template.matches(`https://example.com/books/${i}`);
+    assert.ok(template.cachedResults > 0 && template.cachedResults <= 1024, `${template.cachedResults} cached`);
+    assert.equal(compileSelector('urn:x', 'exact', BASE).cachedResults, 0);
+  });
+});
