@@ -11,6 +11,7 @@ import {
   stringFlag,
   UsageError,
 } from './cli-flags.js';
+import { readSubscriptionFlags, SUBSCRIPTION_FLAGS } from './cli-subscriptions.js';
 import { readTokenCheckFlags, TOKEN_CHECK_FLAGS } from './cli-token-checks.js';
 import { createHub, HUB_PATH } from './create-hub.js';
 import { mountDashboard } from './dashboard/mount-dashboard.js';
@@ -113,6 +114,7 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
   },
   ...TOKEN_CHECK_FLAGS,
   ...CLIENT_LIMIT_FLAGS,
+  ...SUBSCRIPTION_FLAGS,
   {
     name: 'anonymous',
     kind: 'boolean',
@@ -338,6 +340,7 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
         : keyMaterial(subscriberValue, subscriberAlg, 'subscriber-jwt-key', weak, issuer),
     ...tokenChecks.options,
     ...readClientLimitFlags(values),
+    ...readSubscriptionFlags(values),
   };
   const config: HubConfig = {
     port: integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535),

@@ -22,11 +22,18 @@ import { MAX_RATE_LIMIT_KEYS, WELL_KNOWN_EXAMPLE_KEY } from './limits.js';
 import { watchLogHealth } from './log-health-watch.js';
 import { createLogger, type Logger } from './logger.js';
 import { HubMetrics } from './metrics.js';
+import { createMetadataRoute, protectedResourceMetadataUrl } from './protected-resource-metadata.js';
 import { checkPublishFields, isRefusal } from './publish-request.js';
 import { createPublishRoute } from './publish-route.js';
+import { allowQueryInPreflight, HUB_METHODS } from './query-preflight.js';
+import { withResourceMetadata } from './resource-metadata-challenge.js';
 import { StreamAdmission } from './stream-admission.js';
+import { QUERY_METHOD } from './subscribe-body.js';
 import { createSubscribeRoute } from './subscribe-route.js';
 import { SubscriberRegistry } from './subscriber-registry.js';
+import { ActiveSubscriptions } from './subscriptions/active-subscriptions.js';
+import { createSubscriptionApi, isSubscriptionApiPath } from './subscriptions/subscription-api.js';
+import type { SubscriptionDocument } from './subscriptions/subscription-document.js';
 import type { KeyOption } from './token-options.js';
 import type { Update } from './update.js';
 import { describeError, UpdatePipeline } from './update-pipeline.js';
@@ -71,6 +78,8 @@ export interface Hub {
   use(handler: ExtraHandler): void;
   /** Counters and topics, for dashboards. */
   stats(): HubStats;
+  /** The active subscriptions of every node (what the subscription API serves); null when the option is off. */
+  activeSubscriptions(): readonly SubscriptionDocument[] | null;
   /** The /metrics text. */
   metrics(): string;
   /** Calls `listener` with every update the hub accepts; returns a remover. */
@@ -99,6 +108,10 @@ export function createHub(options: HubOptions = {}): Hub {
     config.publishRatePerToken === null
       ? null
       : new KeyedRateLimits(config.publishRatePerToken, config.publishRatePerToken, MAX_RATE_LIMIT_KEYS);
+  const subscriptions =
+    config.subscriptions === null
+      ? null
+      : new ActiveSubscriptions(config.eventLog, pipeline, log, config.subscriptions);
   const context: HubContext = {
     config,
     cors,
@@ -108,6 +121,7 @@ export function createHub(options: HubOptions = {}): Hub {
     pipeline,
     streams,
     publishRates,
+    subscriptions,
     isClosing: () => closing,
   };
   const stopHealthWatch = watchLogHealth(config.eventLog, (state, previous, error) => {
@@ -121,6 +135,7 @@ export function createHub(options: HubOptions = {}): Hub {
   });
   const publishRoute = createPublishRoute(context);
   const subscribeRoute = createSubscribeRoute(context);
+  const subscriptionApi = subscriptions === null ? null : createSubscriptionApi(context, subscriptions);
   const sessionOptions: SessionOptions = {
     keepAlive: config.heartbeatSeconds,
     maxBufferedBytes: config.subscriberQueueBytes,
@@ -134,16 +149,18 @@ export function createHub(options: HubOptions = {}): Hub {
     const path = request.url.pathname;
     if (path === HUB_PATH) {
       const origin = request.header('origin');
-      if (request.method === 'GET') {
+      if (request.method === 'GET' || request.method === QUERY_METHOD) {
         // A refusal needs the CORS headers too, or a page on an allowed origin sees a network error, not why.
         const answer = await subscribeRoute(request);
         return answer.kind === 'stream' ? answer : withCors(answer, cors.headers(origin));
       }
       if (request.method === 'POST') return withCors(await publishRoute(request), cors.headers(origin));
       if (request.method === 'OPTIONS')
-        return { kind: 'response', status: 204, headers: cors.preflight(origin), body: '' };
-      return textResponse(405, 'use GET to subscribe or POST to publish', { allow: 'GET, POST, OPTIONS' });
+        return { kind: 'response', status: 204, headers: allowQueryInPreflight(cors.preflight(origin)), body: '' };
+      return textResponse(405, 'use GET or QUERY to subscribe, POST to publish', { allow: HUB_METHODS });
     }
+    if (subscriptionApi !== null && isSubscriptionApiPath(path)) return subscriptionApi(request);
+    if (metadataRoute.matches(path)) return metadataRoute.answer(request);
     if (path === '/healthz' && request.method === 'GET') return health();
     if (path === '/metrics' && request.method === 'GET') {
       return {
@@ -172,7 +189,11 @@ export function createHub(options: HubOptions = {}): Hub {
     return textResponse(200, state === 'up' ? 'ok' : 'ok (degraded: the event log is catching up)');
   };
 
-  const core = { answer, sessionOptions, extraHandlers, log };
+  // [spec] draft-08 "Error Responses": every 401 and 403 names the protected resource metadata.
+  const metadataUrl = protectedResourceMetadataUrl(config.publicUrl);
+  const metadataRoute = createMetadataRoute(config, HUB_PATH);
+  const answerWithMetadata = async (request: HubRequest) => withResourceMetadata(await answer(request), metadataUrl);
+  const core = { answer: answerWithMetadata, sessionOptions, extraHandlers, log };
 
   const hub: Hub = {
     listener: listenNode(core),
@@ -215,6 +236,7 @@ export function createHub(options: HubOptions = {}): Hub {
       slowDisconnects: metrics.slowDisconnects,
       startedAt,
     }),
+    activeSubscriptions: () => subscriptions?.list() ?? null,
     metrics: renderMetrics,
     onUpdate: (listener) => pipeline.onUpdate(listener),
     get closed() {
@@ -223,6 +245,8 @@ export function createHub(options: HubOptions = {}): Hub {
     async close() {
       if (closing) return;
       closing = true;
+      // Before the feed stops: the disconnects are appended while the log is still open.
+      await subscriptions?.close();
       pipeline.close();
       stopHealthWatch();
       for (const subscriber of [...registry.subscribers]) subscriber.feed.close();

@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import type { HubMetrics } from './metrics.js';
 import type { StreamAdmission } from './stream-admission.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';
+import type { ActiveSubscriptions } from './subscriptions/active-subscriptions.js';
 import type { UpdatePipeline } from './update-pipeline.js';
 
 export interface HubContext {
@@ -19,6 +20,8 @@ export interface HubContext {
   readonly streams: StreamAdmission;
   /** Publishes per second per publisher token; null: unlimited. */
   readonly publishRates: KeyedRateLimits | null;
+  /** Active subscriptions (events, API); null when the `subscriptions` option is off. */
+  readonly subscriptions: ActiveSubscriptions | null;
   /** True once `hub.close()` has begun: new publishes and subscriptions are answered 503. */
   isClosing(): boolean;
 }

@@ -12,6 +12,11 @@ import {
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
 } from './limits.js';
 import { LOG_LEVELS, type LogLevel, type LogSink, stdoutSink } from './logger.js';
+import {
+  type ResolvedSubscriptions,
+  resolveSubscriptionOptions,
+  type SubscriptionOptions,
+} from './subscriptions/subscription-options.js';
 import { type ResolvedTokens, resolveTokenOptions, type TokenOptions } from './token-options.js';
 
 /** Options of `createHub`. `undefined` means the default; `null` disables a feature. */
@@ -55,6 +60,11 @@ export interface HubOptions extends TokenOptions {
   publicUrl?: string;
   /** Send the in-band `tidings-replay` event to replaying subscribers (see README); default true. */
   replayEvent?: boolean;
+  /**
+   * Active subscriptions (draft-08): subscription events on connect and disconnect, and the subscription
+   * API under /.well-known/mercure/subscriptions; default false: neither exists (README, "Active subscriptions").
+   */
+  subscriptions?: boolean | SubscriptionOptions;
   /** Log threshold; default `info`. */
   logLevel?: LogLevel;
   /** Where JSON log lines go; default stdout; null: no logs. */
@@ -75,6 +85,8 @@ export interface ResolvedHubOptions extends ResolvedTokens {
   readonly trustProxy: boolean;
   readonly publicUrl: string;
   readonly replayEvent: boolean;
+  /** Null: active subscriptions are off. */
+  readonly subscriptions: ResolvedSubscriptions | null;
   readonly logLevel: LogLevel;
   readonly log: LogSink | null;
 }
@@ -175,6 +187,7 @@ export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions 
     trustProxy: options.trustProxy ?? false,
     publicUrl,
     replayEvent: options.replayEvent ?? true,
+    subscriptions: resolveSubscriptionOptions(options.subscriptions),
     logLevel,
     log: options.log === undefined ? stdoutSink : options.log,
   };

@@ -39,6 +39,8 @@ export {
 } from './jwt.js';
 export * as limits from './limits.js';
 export { LOG_LEVELS, type LogLevel, type LogSink } from './logger.js';
+export type { SubscriptionDocument } from './subscriptions/subscription-document.js';
+export type { SubscriptionOptions } from './subscriptions/subscription-options.js';
 export type { JwksOption, KeyOption, TokenOptions } from './token-options.js';
 export {
   createTokenVerifier,

@@ -10,6 +10,7 @@ import { SelectorError } from './errors.js';
 import type { HubContext } from './hub-context.js';
 import { bearerChallenge, type HubAnswer, type HubRequest, type HubResponse, textResponse } from './hub-request.js';
 import { requestGrants } from './request-grants.js';
+import { subscribeParams } from './subscribe-body.js';
 import { parseSubscribeQuery } from './subscribe-request.js';
 import { type Subscriber, wants } from './subscriber-registry.js';
 import { describeError } from './update-pipeline.js';
@@ -21,9 +22,12 @@ export function createSubscribeRoute(hub: HubContext): (request: HubRequest) => 
 async function subscribe(hub: HubContext, request: HubRequest): Promise<HubAnswer> {
   const { config, registry, log, metrics } = hub;
   if (hub.isClosing()) return textResponse(503, 'the hub is shutting down');
+  // GET: the query; QUERY: the query and the form body together (draft-08 "Subscription").
+  const params = await subscribeParams(request);
+  if (!(params instanceof URL)) return params;
   let query: ReturnType<typeof parseSubscribeQuery>;
   try {
-    query = parseSubscribeQuery(request.url, request.header('last-event-id'), config.publicUrl);
+    query = parseSubscribeQuery(params, request.header('last-event-id'), config.publicUrl);
   } catch (error) {
     if (error instanceof SelectorError) return textResponse(400, error.message);
     throw error;
@@ -120,11 +124,13 @@ function openSubscriber(hub: HubContext, subscriber: Subscriber, session: Sessio
   session.onClose(() => {
     cancelExpiry?.();
     const wasRegistered = registry.delete(subscriber);
+    hub.subscriptions?.disconnected(subscriber);
     metrics.subscribers = registry.size;
     const reason = (session.signal.reason as { code?: string } | undefined)?.code;
     if (reason === 'SLOW_CLIENT' && wasRegistered) hub.pipeline.reportSlow('live', hub.config.subscriberQueueBytes);
     log.debug('subscriber left', { reason: reason ?? 'unknown' });
   });
+  hub.subscriptions?.connected(subscriber);
   log.debug('subscriber joined', {
     selectors: subscriber.selectors.length,
     anonymous: subscriber.grants === NO_GRANTS,

@@ -11,6 +11,7 @@ import { canPublish, grantsFromClaims } from '../authorization.js';
 import type { Hub, HubStats } from '../create-hub.js';
 import { TokenError } from '../errors.js';
 import { bearerToken } from '../request-token.js';
+import { dashboardTopics } from './dashboard-topics.js';
 import type { StatsSample } from './stats-sampler.js';
 
 /** Decides which selector names a viewer may see. */
@@ -53,6 +54,8 @@ export interface StatsView {
   readonly topics: readonly TopicCount[];
   /** Selectors in use that are not listed (hidden from this viewer, or past the list's limit). */
   readonly topicsNotShown: number;
+  /** Where the topics come from: `subscriptions` (every node's, the subscription API data) or `local` (this node's). */
+  readonly topicsSource: 'subscriptions' | 'local';
   /** How the hub is configured, so the page can say what to do (no secrets). */
   readonly hub: { readonly publishing: boolean; readonly anonymous: boolean };
   /** The kept samples, oldest first (only in the first message of a stream, and in stats.json). */
@@ -69,7 +72,8 @@ export function statsView(
   samples?: readonly StatsSample[],
 ): StatsView {
   const time = Date.now();
-  const visible = stats.topics.filter((topic) => filter(topic.selector));
+  const { topics: all, source } = dashboardTopics(hub, stats);
+  const visible = all.filter((topic) => filter(topic.selector));
   const topics = visible.slice(0, maxTopics);
   const { options } = hub;
   return {
@@ -83,7 +87,8 @@ export function statsView(
     publishRate: latest?.publishRate ?? 0,
     deliveryRate: latest?.deliveryRate ?? 0,
     topics,
-    topicsNotShown: stats.topics.length - topics.length,
+    topicsNotShown: all.length - topics.length,
+    topicsSource: source,
     hub: {
       publishing: options.publisherTokens !== null,
       anonymous: options.anonymous,

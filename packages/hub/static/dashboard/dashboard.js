@@ -65,6 +65,8 @@ function showTopics(view) {
   );
   const notes = [];
   if (view.topics.length === 0 && view.topicsNotShown === 0) notes.push('No subscriptions right now.');
+  // With active subscriptions on, the list is every node's (the subscription API's data), not this node's.
+  if (view.topicsSource === 'subscriptions') notes.push('Every node of the hub, from its active subscriptions.');
   if (view.topicsNotShown > 0) {
     notes.push(
       `${view.topicsNotShown} selector(s) not shown: this hub uses tokens, so topic names are shown only to a publisher token allowed to publish to them.`,
