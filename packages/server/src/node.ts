@@ -43,6 +43,11 @@ class NodeTransport implements Transport {
     res.on('drain', () => events.drained());
     // 'close' fires when the client disconnects (and after end): either way the session is over.
     res.on('close', () => events.gone());
+    // A handler that awaited something before making the session (a token check, a history read) can come
+    // here after the client left: 'close' has fired already and will not again, so end the session now
+    // (after the constructor returns, so it is never ended half made).
+    const closed = (res as { closed?: boolean }).closed === true || res.destroyed || res.socket?.destroyed === true;
+    if (closed) queueMicrotask(() => events.gone());
     // A write racing a disconnect reports EPIPE/ECONNRESET here; 'close' follows and ends the session.
     res.on('error', () => {});
   }
