@@ -50,8 +50,10 @@ function isReservedTopic(topic: string): boolean {
     const char = String.fromCharCode(Number.parseInt(hex, 16));
     return /[A-Za-z0-9\-._~]/.test(char) ? char : triplet;
   });
-  // Decoding may have revealed new dot-segments ("%2E%2E"): resolve once more.
-  path = new URL(path, 'http://hub.invalid').pathname;
+  // Decoding may have revealed new dot-segments ("%2E%2E"): resolve once more, as a path. Given as a
+  // reference, a path starting with "//" would name a host, and "//" alone an empty one, which threw: a 500
+  // for the topic "https://example.com//" (found by test/fuzz.test.ts).
+  path = new URL(path.startsWith('/') ? `http://hub.invalid${path}` : path, 'http://hub.invalid/').pathname;
   return path === HUB_PATH || path.startsWith(`${HUB_PATH}/`);
 }
 

@@ -10,8 +10,9 @@
 export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
 
 /**
- * Largest data buffer (the `data:` lines of one event joined) the parser builds before the blank line
- * that dispatches it. Without it, many short `data:` lines and no blank line grow memory without bound.
+ * Largest data buffer (each `data:` value of one event and an LF, as the standard builds it) the parser
+ * builds before the blank line that dispatches it. Without it, many short `data:` lines and no blank line
+ * grow memory without bound.
  * Defaults to `maxLineLength`, so the default parser never holds more than 2 MiB for one stream.
  */
 export const DEFAULT_MAX_EVENT_LENGTH = DEFAULT_MAX_LINE_LENGTH;

@@ -192,7 +192,10 @@ class Parser implements EventStreamParser {
 
   #appendData(value: string): void {
     if (this.#droppingEvent) return;
-    if (this.#dataBuffer.length + value.length + 1 > this.#maxEventLength) {
+    // The limit bounds the standard's data buffer, a value and an LF per line. The buffer here lacks the
+    // last line's LF, so it counts as length + 1 once it has data (found by test/fuzz.test.ts).
+    const buffered = this.#hasData ? this.#dataBuffer.length + 1 : 0;
+    if (buffered + value.length + 1 > this.#maxEventLength) {
       this.#fail(new ProtocolError('EVENT_TOO_LONG', `event data exceeds maxEventLength (${this.#maxEventLength})`));
       return;
     }
