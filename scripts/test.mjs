@@ -61,6 +61,7 @@ const args = [
   `--test-reporter-destination=${tapFile}`,
   ...files,
 ];
+console.log(`${files.length} test files on Node ${process.version} (${process.execPath})`);
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
 child.on('exit', (code, signal) => {
   const tap = (() => {

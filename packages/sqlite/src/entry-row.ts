@@ -1,7 +1,7 @@
 /** How a log entry maps to a row of the `entries` table and back. */
 import { type EventFields, type LogEntry, toLogEntry } from '@tidings/server';
 
-/** A row of `entries` as better-sqlite3 returns it. */
+/** A row of `entries` as a driver returns it. */
 export interface EntryRow {
   position: number;
   id: string;
@@ -21,7 +21,7 @@ export type EntryParams = [string, string, string, string | null, number | null,
 
 /**
  * SQLite stores text as UTF-8, into which a lone UTF-16 surrogate has no encoding: better-sqlite3 would
- * store its WTF-8 bytes, which read back as three U+FFFD. Stored as one U+FFFD (what TextEncoder, and so
+ * store its WTF-8 bytes, which read back as three U+FFFD (node:sqlite stores one U+FFFD). Stored as one U+FFFD (what TextEncoder, and so
  * the event-stream encoding and `entrySize`, make of it), an entry reads back as it was appended, and an
  * id compares equal to the `Last-Event-ID` a client sends back after receiving it.
  */

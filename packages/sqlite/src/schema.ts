@@ -13,7 +13,7 @@
  */
 
 import { EventLogError } from '@tidings/server';
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from './sqlite-driver.js';
 
 /** The version of the tables below; a file with another version is refused, never rewritten. */
 export const SCHEMA_VERSION = 1;
@@ -62,11 +62,11 @@ function unusable(why: string): EventLogError {
  * Makes the tables in an empty database, or checks those of an event log, and answers its counters.
  * Call inside a write transaction.
  */
-export function ensureSchema(db: Database.Database): LogCounters {
+export function ensureSchema(db: SqliteConnection): LogCounters {
   const tables = db
-    .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .pluck()
-    .all();
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .all()
+    .map((row) => row.name);
   if (tables.length === 0) {
     db.exec(CREATE_TABLES);
     const insert = db.prepare<[string, number]>('INSERT INTO meta (key, value) VALUES (?, ?)');

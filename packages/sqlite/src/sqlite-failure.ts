@@ -4,6 +4,7 @@
  * original error stays in `cause` for logs.
  */
 import { EventLogError } from '@tidings/server';
+import { resultCodeName } from './sqlite-result-codes.js';
 
 /** What the primary SQLite result codes mean for a log, by code (extended codes map to their primary). */
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -21,13 +22,19 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   SQLITE_NOLFS: 'the file system cannot hold a file this large',
 };
 
-/** A value too large for one SQLite column (SQLITE_MAX_LENGTH, 1 GB in better-sqlite3's build). */
+/** A value too large for one SQLite column (SQLITE_MAX_LENGTH, 1 GB in both drivers' builds). */
 const TOO_BIG = 'SQLITE_TOOBIG';
 
-/** The SQLite result code of an error of better-sqlite3 (SqliteError), or null for any other error. */
+/**
+ * The SQLite result code of a driver's error, by name ('SQLITE_FULL'), or null for any other error:
+ * better-sqlite3's SqliteError carries the name in `code`, node:sqlite's error the number in `errcode`
+ * (with `code` 'ERR_SQLITE_ERROR').
+ */
 export function sqliteCode(error: unknown): string | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
+  if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number') return resultCodeName(errcode);
+  return null;
 }
 
 /** A short, path-free description of a failure, such as 'the disk is full (SQLITE_FULL)'. */

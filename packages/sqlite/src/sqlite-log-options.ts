@@ -1,5 +1,6 @@
 import { type LogLimits, type ResolvedLogLimits, resolveLogLimits } from '@tidings/server';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './limits.js';
+import type { SqliteDriverName } from './sqlite-driver.js';
 
 /**
  * When a resolved append is safe:
@@ -26,6 +27,12 @@ export interface SqliteLogOptions {
    * constructor gives up; default 5000 (`DEFAULT_BUSY_TIMEOUT_MS`). 0 fails at once.
    */
   busyTimeout?: number;
+  /**
+   * The binding that opens the file: `'node:sqlite'` (built into Node 24 and later) or `'better-sqlite3'`
+   * (a native module, an optional peer dependency). Default: node:sqlite on Node 24 and later, better-sqlite3
+   * before. Both read and write the same file format with the same durability.
+   */
+  driver?: SqliteDriverName;
 }
 
 /**
@@ -39,6 +46,8 @@ export interface ResolvedSqliteLogOptions {
   readonly limits: ResolvedLogLimits;
   readonly synchronous: SqliteSynchronous;
   readonly busyTimeout: number;
+  /** undefined: the default for this Node (choose-driver.ts). */
+  readonly driver: SqliteDriverName | undefined;
 }
 
 /** Validates the options at the call, with a TypeError that says how to fix them. */
@@ -46,12 +55,12 @@ export function resolveSqliteLogOptions(options: SqliteLogOptions): ResolvedSqli
   if (typeof options !== 'object' || options === null) {
     throw new TypeError("SqliteLog needs options such as { path: 'events.db' }");
   }
-  const { path, synchronous = 'full', busyTimeout = DEFAULT_BUSY_TIMEOUT_MS } = options;
+  const { path, synchronous = 'full', busyTimeout = DEFAULT_BUSY_TIMEOUT_MS, driver } = options;
   if (typeof path !== 'string' || path.length === 0) {
     throw new TypeError("path must be the database file's path, such as 'events.db'");
   }
-  // SQLite reads this name as a database in memory: nothing would be durable. (URI file names are
-  // off in better-sqlite3's build, so 'file:...' is an ordinary name.)
+  // SQLite reads this name as a database in memory: nothing would be durable. (Both drivers open
+  // 'file:...' as an ordinary name, never as a URI: see SqliteDriver.open.)
   if (path === ':memory:') {
     throw new TypeError(
       `path must be a file path, not ':memory:': for a log that keeps nothing on disk use MemoryLog from @tidings/server`,
@@ -66,5 +75,10 @@ export function resolveSqliteLogOptions(options: SqliteLogOptions): ResolvedSqli
       `busyTimeout must be a whole number of milliseconds from 0 to ${MAX_BUSY_TIMEOUT_MS}, got ${String(busyTimeout)}`,
     );
   }
-  return { path, limits: resolveLogLimits(options.limits), synchronous, busyTimeout };
+  if (driver !== undefined && driver !== 'node:sqlite' && driver !== 'better-sqlite3') {
+    throw new TypeError(
+      `driver must be 'node:sqlite', 'better-sqlite3' or undefined (the default), got ${String(driver)}`,
+    );
+  }
+  return { path, limits: resolveLogLimits(options.limits), synchronous, busyTimeout, driver };
 }

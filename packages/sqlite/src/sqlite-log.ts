@@ -4,8 +4,8 @@
  * exclusive lock while open), so the feed is this process's own appends and the counters can live in
  * memory, mirrored in the `meta` table by the transaction that changes them.
  *
- * better-sqlite3 is synchronous: each method does its work in full before its promise settles, which also
- * keeps appends in call order, and the feed in position order, without a queue.
+ * Both drivers (sqlite-driver.ts) are synchronous: each method does its work in full before its promise
+ * settles, which also keeps appends in call order, and the feed in position order, without a queue.
  */
 import {
   checkEventFields,
@@ -27,12 +27,13 @@ import {
   type ResolvedLogLimits,
   toLogEntry,
 } from '@tidings/server';
-import type Database from 'better-sqlite3';
 import { type EntryParams, type EntryRow, entryParams, rowToEntry, storedFields, wellFormed } from './entry-row.js';
 import { openDatabase } from './open-database.js';
 import { type LogCounters, META } from './schema.js';
+import type { SqliteConnection, SqliteDriverName, SqliteStatement } from './sqlite-driver.js';
 import { describeFailure, isEventTooBig, toEventLogError } from './sqlite-failure.js';
 import { resolveSqliteLogOptions, type SqliteLogOptions, type SqliteSynchronous } from './sqlite-log-options.js';
+import { inTransaction } from './transaction.js';
 
 /**
  * Oldest rows fetched per step while trimming. The first step is small because an append usually trims
@@ -48,14 +49,14 @@ const CLOSED: LogHealth = { state: 'down', error: 'closed', feedLag: 0 };
 type OldestRow = Pick<EntryRow, 'position' | 'size' | 'published_at'>;
 
 interface Statements {
-  insert: Database.Statement<EntryParams>;
-  oldest: Database.Statement<[number, number], OldestRow>;
-  deleteThrough: Database.Statement<[number]>;
-  setMeta: Database.Statement<[number, string]>;
-  read: Database.Statement<[number, number], EntryRow>;
-  lookup: Database.Statement<[string], number>;
-  earliest: Database.Statement<[], LogMark>;
-  latest: Database.Statement<[], LogMark>;
+  insert: SqliteStatement<EntryParams, never>;
+  oldest: SqliteStatement<[number, number], OldestRow>;
+  deleteThrough: SqliteStatement<[number], never>;
+  setMeta: SqliteStatement<[number, string], never>;
+  read: SqliteStatement<[number, number], EntryRow>;
+  lookup: SqliteStatement<[string], Pick<EntryRow, 'position'>>;
+  earliest: SqliteStatement<[], LogMark>;
+  latest: SqliteStatement<[], LogMark>;
 }
 
 /** The last failure, and whether it was a write: a read that works again says nothing about writes. */
@@ -67,7 +68,10 @@ interface Failure {
 export class SqliteLog implements EventLog {
   readonly limits: ResolvedLogLimits;
   readonly synchronous: SqliteSynchronous;
-  readonly #db: Database.Database;
+  /** The driver that opened the file (`SqliteLogOptions.driver`, or the default for this Node). */
+  readonly driver: SqliteDriverName;
+  readonly #db: SqliteConnection;
+  readonly #release: () => void;
   readonly #statements: Statements;
   readonly #append: (
     fields: EventFields,
@@ -91,8 +95,15 @@ export class SqliteLog implements EventLog {
     const resolved = resolveSqliteLogOptions(options);
     this.limits = resolved.limits;
     this.synchronous = resolved.synchronous;
-    const { db, counters } = openDatabase(resolved.path, resolved.synchronous, resolved.busyTimeout);
+    const { db, driver, counters, release } = openDatabase(
+      resolved.path,
+      resolved.synchronous,
+      resolved.busyTimeout,
+      resolved.driver,
+    );
     this.#db = db;
+    this.#release = release;
+    this.driver = driver;
     this.#counters = counters;
     this.#recent = new RecentEntries(
       Math.min(this.limits.maxCount, RECENT_ENTRIES_MAX_COUNT),
@@ -101,32 +112,33 @@ export class SqliteLog implements EventLog {
     this.#statements = {
       // ON CONFLICT (id) DO NOTHING: the uniqueness check and the write are one step; a duplicate
       // changes no row (and so takes no position).
-      insert: db.prepare<EntryParams>(
+      insert: db.prepare<EntryParams, never>(
         `INSERT INTO entries (id, topics, data, type, retry, private, published_at, size)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       ),
       oldest: db.prepare<[number, number], OldestRow>(
         'SELECT position, size, published_at FROM entries WHERE position > ? ORDER BY position LIMIT ?',
       ),
-      deleteThrough: db.prepare<[number]>('DELETE FROM entries WHERE position <= ?'),
-      setMeta: db.prepare<[number, string]>('UPDATE meta SET value = ? WHERE key = ?'),
+      deleteThrough: db.prepare<[number], never>('DELETE FROM entries WHERE position <= ?'),
+      setMeta: db.prepare<[number, string], never>('UPDATE meta SET value = ? WHERE key = ?'),
       read: db.prepare<[number, number], EntryRow>(
         `SELECT position, id, topics, data, type, retry, private, published_at, size
          FROM entries WHERE position > ? ORDER BY position LIMIT ?`,
       ),
-      lookup: db.prepare<[string], number>('SELECT position FROM entries WHERE id = ?').pluck(),
+      lookup: db.prepare<[string], Pick<EntryRow, 'position'>>('SELECT position FROM entries WHERE id = ?'),
       earliest: db.prepare<[], LogMark>('SELECT position, id FROM entries ORDER BY position LIMIT 1'),
       latest: db.prepare<[], LogMark>('SELECT position, id FROM entries ORDER BY position DESC LIMIT 1'),
     };
-    this.#append = db.transaction((fields: EventFields, size: number, now: number) => {
-      const inserted = this.#statements.insert.run(...entryParams(fields, size));
-      if (inserted.changes === 0) return null;
-      const entry = toLogEntry(fields, Number(inserted.lastInsertRowid), size);
-      const { count, bytes, trimmedThrough } = this.#counters;
-      const counters = this.#trimIn({ count: count + 1, bytes: bytes + size, trimmedThrough }, now);
-      return { entry, counters };
-    });
-    this.#trim = db.transaction((now: number) => this.#trimIn(this.#counters, now));
+    this.#append = (fields, size, now) =>
+      inTransaction(db, () => {
+        const inserted = this.#statements.insert.run(...entryParams(fields, size));
+        if (inserted.changes === 0) return null;
+        const entry = toLogEntry(fields, inserted.lastInsertRowid, size);
+        const { count, bytes, trimmedThrough } = this.#counters;
+        const counters = this.#trimIn({ count: count + 1, bytes: bytes + size, trimmedThrough }, now);
+        return { entry, counters };
+      });
+    this.#trim = (now) => inTransaction(db, () => this.#trimIn(this.#counters, now));
   }
 
   /** Entries kept now. */
@@ -169,7 +181,7 @@ export class SqliteLog implements EventLog {
     // No id longer than this can be stored; the bound keeps a lookup of a hostile Last-Event-ID cheap.
     if (typeof id !== 'string' || id.length > MAX_EVENT_ID_LENGTH) return null;
     this.#trimLazily();
-    return this.#query(() => this.#statements.lookup.get(wellFormed(id))) ?? null;
+    return this.#query(() => this.#statements.lookup.get(wellFormed(id)))?.position ?? null;
   }
 
   async earliest(): Promise<LogMark | null> {
@@ -205,7 +217,11 @@ export class SqliteLog implements EventLog {
     this.#listeners.clear();
     this.#recent.clear();
     // Closing checkpoints the WAL into the database file and releases the lock.
-    this.#db.close();
+    try {
+      this.#db.close();
+    } finally {
+      this.#release();
+    }
   }
 
   #check(): void {

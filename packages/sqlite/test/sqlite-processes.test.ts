@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EventLogError, type LogEntry } from '@tidings/server';
-import { SqliteLog, type SqliteSynchronous } from '@tidings/sqlite';
+import { type SqliteDriverName, SqliteLog, type SqliteSynchronous } from '@tidings/sqlite';
+import { DRIVERS } from './drivers.ts';
 import { tempDatabase } from './temp-databases.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,15 +27,24 @@ class Child {
   #stderr = '';
   #waiters: (() => void)[] = [];
 
-  /** Starts log-child.ts with these arguments; with `fileLimitBlocks`, under `ulimit -f` (512-byte blocks). */
-  constructor(args: string[], fileLimitBlocks?: number) {
+  /**
+   * Starts log-child.ts with these arguments, its logs on `driver`; with `fileLimitBlocks`, under `ulimit -f`
+   * (512-byte blocks).
+   */
+  constructor(args: string[], driver: SqliteDriverName, fileLimitBlocks?: number) {
     const command = fileLimitBlocks === undefined ? process.execPath : '/bin/sh';
     const argv =
       fileLimitBlocks === undefined
         ? [...NODE_ARGS, ...args]
         : ['-c', `ulimit -f ${fileLimitBlocks} && exec "$0" "$@"`, process.execPath, ...NODE_ARGS, ...args];
-    this.#process = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = once(this.#process, 'exit').then(([code, signal]) => ({ code, signal }));
+    this.#process = spawn(command, argv, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TIDINGS_TEST_SQLITE_DRIVER: driver },
+    });
+    // 'close', not 'exit': a killed child's last lines can still be in the pipe when it has exited, and a
+    // test that compares what it read with the file must have read all of them.
+    this.exited = once(this.#process, 'close').then(([code, signal]) => ({ code, signal }));
     this.#process.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stderr += chunk;
     });
@@ -77,8 +87,8 @@ class Child {
 }
 
 /** Runs a child that prints one message and exits; resolves that message. */
-async function runChild(args: string[], fileLimitBlocks?: number): Promise<Message[]> {
-  const child = new Child(args, fileLimitBlocks);
+async function runChild(args: string[], driver: SqliteDriverName, fileLimitBlocks?: number): Promise<Message[]> {
+  const child = new Child(args, driver, fileLimitBlocks);
   const { code } = await child.exited;
   assert.equal(code, 0, `the child failed: ${JSON.stringify(child.messages)}`);
   return child.messages;
@@ -99,121 +109,128 @@ async function readAll(log: SqliteLog): Promise<LogEntry[]> {
   }
 }
 
-describe('sqlite log: one process per file', () => {
-  test('another process cannot open a file that a live process holds, and can once that process is killed', async () => {
-    const path = tempDatabase();
-    const holder = new Child(['hold', path]);
-    try {
-      await holder.waitFor(1);
-      assert.throws(
-        () => new SqliteLog({ path, busyTimeout: 0 }),
-        (error: unknown) =>
-          error instanceof EventLogError &&
-          error.code === 'LOG_UNAVAILABLE' &&
-          /in use by another process or connection/.test(error.message),
-      );
-      const [refused] = await runChild(['open', path]);
-      assert.equal(errorCode(refused), 'LOG_UNAVAILABLE');
-    } finally {
-      await holder.kill();
-    }
-    // The operating system drops a killed process's locks: a restarted hub needs no clean-up.
-    const log = new SqliteLog({ path, busyTimeout: 0 });
-    try {
-      const { id } = holder.messages[0] as { id: string };
-      assert.deepEqual(
-        (await log.read(0, 10)).entries.map((e) => e.id),
-        [id],
-        'what the killed process appended is there',
-      );
-      assert.equal(log.size, 1);
-      const [whileHeld] = await runChild(['open', path]);
-      assert.equal(errorCode(whileHeld), 'LOG_UNAVAILABLE');
-    } finally {
-      await log.close();
-    }
-    const [afterClose] = await runChild(['open', path]);
-    assert.deepEqual(afterClose, { opened: true });
-  });
-});
-
-describe('sqlite log: durability', () => {
-  for (const synchronous of ['full', 'normal'] as SqliteSynchronous[]) {
-    test(`synchronous ${synchronous}: every append a SIGKILLed process saw resolve is in the file, in order`, async () => {
+// Every pair of drivers, the same one twice included: between processes the lock is the operating system's.
+for (const [holding, opening] of DRIVERS.flatMap((a) => DRIVERS.map((b) => [a, b] as const))) {
+  describe(`sqlite log: one process per file (held with ${holding}, opened with ${opening})`, () => {
+    test('another process cannot open a file that a live process holds, and can once that process is killed', async () => {
       const path = tempDatabase();
-      const child = new Child(['append', path, '1000000', synchronous]);
+      const holder = new Child(['hold', path], holding);
       try {
-        await child.waitFor(250);
+        assert.equal((await holder.waitFor(1))[0]!.driver, holding);
+        assert.throws(
+          () => new SqliteLog({ path, busyTimeout: 0, driver: opening }),
+          (error: unknown) =>
+            error instanceof EventLogError &&
+            error.code === 'LOG_UNAVAILABLE' &&
+            /in use by another process or connection/.test(error.message),
+        );
+        const [refused] = await runChild(['open', path], opening);
+        assert.equal(errorCode(refused), 'LOG_UNAVAILABLE');
       } finally {
-        await child.kill();
+        await holder.kill();
       }
-      const reported = child.messages as { position: number; id: string }[];
-      assert.ok(reported.length >= 250 && !('done' in reported.at(-1)!), 'killed while appending');
-      const log = new SqliteLog({ path });
+      // The operating system drops a killed process's locks: a restarted hub needs no clean-up.
+      const log = new SqliteLog({ path, busyTimeout: 0, driver: opening });
       try {
-        const entries = await readAll(log);
-        // Each append was awaited before the next, so at most one was committed but not yet reported.
-        assert.ok(
-          entries.length === reported.length || entries.length === reported.length + 1,
-          `${reported.length} appends reported, ${entries.length} stored`,
-        );
+        const { id } = holder.messages[0] as { id: string };
         assert.deepEqual(
-          entries.slice(0, reported.length).map(({ position, id }) => ({ position, id })),
-          reported,
+          (await log.read(0, 10)).entries.map((e) => e.id),
+          [id],
+          'what the killed process appended is there',
         );
-        entries.forEach((entry, i) => {
-          assert.equal(entry.position, i + 1);
-          assert.equal(entry.id, `child-${i}`);
-          assert.equal(entry.data, `data of child-${i}`);
-        });
-        assert.equal(log.size, entries.length, 'the counters were committed with the rows');
-        assert.ok((await log.append({ id: 'after', topics: [], data: '', private: false, publishedAt: Date.now() }))!);
+        assert.equal(log.size, 1);
+        const [whileHeld] = await runChild(['open', path], holding);
+        assert.equal(errorCode(whileHeld), 'LOG_UNAVAILABLE');
       } finally {
         await log.close();
       }
+      const [afterClose] = await runChild(['open', path], holding);
+      assert.deepEqual(afterClose, { opened: true });
     });
-  }
-});
+  });
+}
 
-test('sqlite log: a failing disk rejects the append as LOG_UNAVAILABLE, marks the log down, and it recovers', async () => {
-  const path = tempDatabase();
-  // 200 KiB per file: the small entries fit, a 500 kB one cannot be written to the WAL.
-  const messages = await runChild(['fill', path, String(500_000)], 400);
-  const up = { state: 'up', error: null, feedLag: 0 };
-  const down = { state: 'down', error: 'a disk I/O error (SQLITE_IOERR_WRITE)', feedLag: 0 };
-  assert.deepEqual(messages, [
-    { id: 'small-1', stored: true, health: up },
-    { id: 'small-2', stored: true, health: up },
-    {
-      id: 'too-big',
-      error: {
-        name: 'EventLogError',
-        code: 'LOG_UNAVAILABLE',
-        message: 'the SQLite event log failed: a disk I/O error (SQLITE_IOERR_WRITE)',
+for (const driver of DRIVERS) {
+  describe(`sqlite log (${driver}): durability`, () => {
+    for (const synchronous of ['full', 'normal'] as SqliteSynchronous[]) {
+      test(`synchronous ${synchronous}: every append a SIGKILLed process saw resolve is in the file, in order`, async () => {
+        const path = tempDatabase();
+        const child = new Child(['append', path, '1000000', synchronous], driver);
+        try {
+          await child.waitFor(250);
+        } finally {
+          await child.kill();
+        }
+        const reported = child.messages as { position: number; id: string }[];
+        assert.ok(reported.length >= 250 && !('done' in reported.at(-1)!), 'killed while appending');
+        const log = new SqliteLog({ path, driver });
+        try {
+          const entries = await readAll(log);
+          // Each append was awaited before the next, so at most one was committed but not yet reported.
+          assert.ok(
+            entries.length === reported.length || entries.length === reported.length + 1,
+            `${reported.length} appends reported, ${entries.length} stored`,
+          );
+          assert.deepEqual(
+            entries.slice(0, reported.length).map(({ position, id }) => ({ position, id })),
+            reported,
+          );
+          entries.forEach((entry, i) => {
+            assert.equal(entry.position, i + 1);
+            assert.equal(entry.id, `child-${i}`);
+            assert.equal(entry.data, `data of child-${i}`);
+          });
+          assert.equal(log.size, entries.length, 'the counters were committed with the rows');
+          assert.ok(
+            (await log.append({ id: 'after', topics: [], data: '', private: false, publishedAt: Date.now() }))!,
+          );
+        } finally {
+          await log.close();
+        }
+      });
+    }
+  });
+
+  test(`sqlite log (${driver}): a failing disk rejects the append as LOG_UNAVAILABLE, marks the log down, and it recovers`, async () => {
+    const path = tempDatabase();
+    // 200 KiB per file: the small entries fit, a 500 kB one cannot be written to the WAL.
+    const messages = await runChild(['fill', path, String(500_000)], driver, 400);
+    const up = { state: 'up', error: null, feedLag: 0 };
+    const down = { state: 'down', error: 'a disk I/O error (SQLITE_IOERR_WRITE)', feedLag: 0 };
+    assert.deepEqual(messages, [
+      { id: 'small-1', stored: true, health: up },
+      { id: 'small-2', stored: true, health: up },
+      {
+        id: 'too-big',
+        error: {
+          name: 'EventLogError',
+          code: 'LOG_UNAVAILABLE',
+          message: 'the SQLite event log failed: a disk I/O error (SQLITE_IOERR_WRITE)',
+        },
+        health: down,
       },
-      health: down,
-    },
-    // Reads still work, but a read says nothing about writes: the log stays down until an append works.
-    { read: ['small-1', 'small-2'], health: down },
-    { id: 'small-3', stored: true, health: up },
-  ]);
-  const log = new SqliteLog({ path });
-  try {
-    const entries = await readAll(log);
-    assert.deepEqual(
-      entries.map((e) => [e.position, e.id]),
-      [
-        [1, 'small-1'],
-        [2, 'small-2'],
-        [3, 'small-3'],
-      ],
-      'the failed append stored nothing and took no position',
-    );
-    assert.equal(
-      log.bytes,
-      entries.reduce((sum, e) => sum + e.size, 0),
-    );
-  } finally {
-    await log.close();
-  }
-});
+      // Reads still work, but a read says nothing about writes: the log stays down until an append works.
+      { read: ['small-1', 'small-2'], health: down },
+      { id: 'small-3', stored: true, health: up },
+    ]);
+    const log = new SqliteLog({ path, driver });
+    try {
+      const entries = await readAll(log);
+      assert.deepEqual(
+        entries.map((e) => [e.position, e.id]),
+        [
+          [1, 'small-1'],
+          [2, 'small-2'],
+          [3, 'small-3'],
+        ],
+        'the failed append stored nothing and took no position',
+      );
+      assert.equal(
+        log.bytes,
+        entries.reduce((sum, e) => sum + e.size, 0),
+      );
+    } finally {
+      await log.close();
+    }
+  });
+}
