@@ -2,6 +2,8 @@
  * `createHub(options)`: the Mercure hub as a library. It answers
  *   POST /.well-known/mercure   publish (form or JSON), authorized by a publisher JWT
  *   GET  /.well-known/mercure   subscribe (event stream), replay after Last-Event-ID, private updates
+ *   QUERY /.well-known/mercure  subscribe with the parameters in a form body too (subscribe-body.ts)
+ *   GET  /.well-known/oauth-protected-resource/.well-known/mercure  RFC 9728 metadata (its URL is in every 401/403)
  *   GET  /healthz               200 "ok" while the hub and its event log work; 503 when the log is down or the hub closing
  *   GET  /metrics               Prometheus text
  * through a node:http request listener (`hub.listener`) and a Fetch API handler (`hub.fetch`); other

@@ -383,5 +383,5 @@ describe('publish: cookie authorization and CSRF', () => {
 test('other methods on the hub path get 405 with Allow', async () => {
   const response = await fetch(hub.hubUrl, { method: 'DELETE' });
   assert.equal(response.status, 405);
-  assert.equal(response.headers.get('allow'), 'GET, POST, OPTIONS');
+  assert.equal(response.headers.get('allow'), 'GET, QUERY, POST, OPTIONS');
 });

@@ -71,7 +71,13 @@ describe('tokens: JWK Set fetched from a URL', () => {
         // A key the set does not hold; an HMAC token, which a fetched set never verifies.
         const stranger = createSigningKey('RS256', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
         const unknown = await publish(hub, signJwt(PUBLISH_ALL, stranger, { kid: 'k1' }));
-        assert.deepEqual([unknown.status, unknown.challenge], [401, 'Bearer error="invalid_token"']);
+        assert.deepEqual(
+          [unknown.status, unknown.challenge],
+          [
+            401,
+            'Bearer error="invalid_token", resource_metadata="http://localhost/.well-known/oauth-protected-resource/.well-known/mercure"',
+          ],
+        );
         assert.match(unknown.body, /invalid token: the token signature does not verify/);
         const hmac = await publish(hub, signJwt(PUBLISH_ALL, createSigningKey('HS256', SECRET)));
         assert.equal(hmac.status, 401);

@@ -54,6 +54,7 @@ export {
   type SubscriberState,
 } from './log-subscriber.js';
 export { MemoryLog } from './memory-log.js';
+export { type MercureLinkAttributes, mercureLink } from './mercure-link.js';
 export { RecentEntries } from './recent-entries.js';
 export {
   decodeUtf8Header,
