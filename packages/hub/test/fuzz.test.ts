@@ -11,15 +11,15 @@
 //   each for 40 s: a file must end within the 180 s timeout of scripts/test.mjs)
 //   FUZZ_SEED=<seed printed by a failure> node scripts/test.mjs packages/hub/test/fuzz.test.ts
 //
-// scripts/fuzz.mjs runs the long version (see support/fuzz-check.ts for the variables).
+// scripts/fuzz.mjs runs the long version (see test-support/fuzz-check.ts for the variables).
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import fc from 'fast-check';
 import { type CryptoKey, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { checkProperty, FUZZ_TEST_OPTIONS } from '../../../test-support/fuzz-check.ts';
 import { MAX_DISCARD_BYTES } from '../src/limits.ts';
-import { checkProperty, FUZZ_TEST_OPTIONS } from './support/fuzz-check.ts';
 import {
   type Credential,
   encodePublishBody,

@@ -20,79 +20,16 @@ import {
 } from '@tidings/protocol';
 import { EventStreamParser } from '@tidings/protocol/stream';
 import fc from 'fast-check';
+import { checkProperty, FUZZ_TEST_OPTIONS } from '../../../test-support/fuzz-check.ts';
 import { collect } from './collect.ts';
+import { type Outcome, readAsTheStandardSays } from './reference.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const SECONDS = process.env.FUZZ_SECONDS === undefined ? undefined : Number(process.env.FUZZ_SECONDS);
-const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
-// A property may run for its whole time budget: the test gets that plus a margin. (The whole file must still
-// end within the 180 s that scripts/test.mjs gives a file.)
-const TEST_OPTIONS = { timeout: (SECONDS ?? 0) * 1000 + 120_000 };
-
-/** Runs a property; on failure the error names the seed and the shrunk counterexample, to replay it. */
-async function check<T>(t: TestContext, property: fc.IProperty<T> | fc.IAsyncProperty<T>): Promise<void> {
-  const details = await fc.check(property as fc.IAsyncProperty<T>, {
-    numRuns: RUNS,
-    ...(SEED !== undefined && { seed: SEED }),
-    ...(SECONDS !== undefined && { interruptAfterTimeLimit: SECONDS * 1000, markInterruptAsFailure: false }),
-  });
-  t.diagnostic(`${details.numRuns} runs, seed ${details.seed}`);
-  if (details.failed) {
-    const cause =
-      details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    throw new Error(
-      `${fc.defaultReportMessage(details) ?? ''}\nfailure: ${cause}\n` +
-        `replay: FUZZ_SEED=${details.seed} node scripts/test.mjs packages/protocol/test/fuzz.test.ts`,
-    );
-  }
-}
+const FILE = 'packages/protocol/test/fuzz.test.ts';
+/** Runs a property 200 times (or as FUZZ_RUNS, FUZZ_SECONDS and FUZZ_SEED say: see fuzz-check.ts). */
+const check = <T>(t: TestContext, property: fc.IProperty<T> | fc.IAsyncProperty<T>) =>
+  checkProperty(t, FILE, 200, property);
 
 // ---- The reference ----
-
-interface Outcome {
-  events: ParsedEvent[];
-  comments: string[];
-  retries: number[];
-  lastEventId: string;
-}
-
-// A copy of readAsTheStandardSays in reference.test.ts, which does not export it (and is not this file's to
-// change): the standard's steps, one by one, on the whole stream at once. No shortcut, no limit.
-// TODO(move): once it is exported from a test/reference.ts, import it here and delete this copy.
-function readAsTheStandardSays(stream: string): Outcome {
-  const out: Outcome = { events: [], comments: [], retries: [], lastEventId: '' };
-  const text = stream.startsWith('\uFEFF') ? stream.slice(1) : stream;
-  const lines = text.split(/\r\n|\r|\n/);
-  lines.pop(); // what follows the last line end is not a line: the stream ended before it did
-  let data = '';
-  let type = '';
-  let idBuffer = '';
-  for (const line of lines) {
-    if (line === '') {
-      out.lastEventId = idBuffer;
-      if (data === '') {
-        type = '';
-        continue;
-      }
-      out.events.push({ type: type || 'message', data: data.slice(0, -1), lastEventId: idBuffer });
-      data = '';
-      type = '';
-      continue;
-    }
-    if (line.startsWith(':')) {
-      out.comments.push(line.slice(1).replace(/^ /, ''));
-      continue;
-    }
-    const colon = line.indexOf(':');
-    const name = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (name === 'event') type = value;
-    else if (name === 'data') data += `${value}\n`;
-    else if (name === 'id' && !value.includes('\0')) idBuffer = value;
-    else if (name === 'retry' && /^[0-9]+$/.test(value)) out.retries.push(Number(value));
-  }
-  return out;
-}
 
 /**
  * The longest line (the unfinished last one too) and the largest data buffer of a stream: the smallest
@@ -246,7 +183,7 @@ const decodeWhole = (bytes: Uint8Array) =>
 // ---- Parser ----
 
 describe('fuzz: the parser against the reference', () => {
-  test('arbitrary text split at arbitrary points gives what the standard says', TEST_OPTIONS, async (t) => {
+  test('arbitrary text split at arbitrary points gives what the standard says', FUZZ_TEST_OPTIONS, async (t) => {
     await check(
       t,
       fc.property(streamText, splitPoints, (text, points) => {
@@ -257,7 +194,7 @@ describe('fuzz: the parser against the reference', () => {
 
   test(
     'arbitrary bytes (invalid UTF-8 too) split at arbitrary points give what the standard says',
-    TEST_OPTIONS,
+    FUZZ_TEST_OPTIONS,
     async (t) => {
       await check(
         t,
@@ -271,7 +208,7 @@ describe('fuzz: the parser against the reference', () => {
     },
   );
 
-  test('fed byte by byte, arbitrary bytes give the same as fed whole', TEST_OPTIONS, async (t) => {
+  test('fed byte by byte, arbitrary bytes give the same as fed whole', FUZZ_TEST_OPTIONS, async (t) => {
     await check(
       t,
       fc.property(streamBytes, (bytes) => {
@@ -280,7 +217,7 @@ describe('fuzz: the parser against the reference', () => {
     );
   });
 
-  test('with small limits, the outcome (errors included) does not depend on the chunking', TEST_OPTIONS, async (t) => {
+  test('with small limits, the outcome (errors included) does not depend on the chunking', FUZZ_TEST_OPTIONS, async (t) => {
     await check(
       t,
       fc.property(
@@ -302,7 +239,7 @@ describe('fuzz: the parser against the reference', () => {
 
   test(
     'limits equal to the longest line and the largest event drop nothing; one less drops something',
-    TEST_OPTIONS,
+    FUZZ_TEST_OPTIONS,
     async (t) => {
       await check(
         t,
@@ -339,7 +276,7 @@ describe('fuzz: the parser against the reference', () => {
     },
   );
 
-  test('with small limits, memory stays bounded and only ProtocolErrors are reported', TEST_OPTIONS, async (t) => {
+  test('with small limits, memory stays bounded and only ProtocolErrors are reported', FUZZ_TEST_OPTIONS, async (t) => {
     await check(
       t,
       fc.property(
@@ -369,7 +306,7 @@ describe('fuzz: the parser against the reference', () => {
 describe('fuzz: the stream parser (@tidings/protocol/stream)', () => {
   test(
     'arbitrary bytes through EventStreamParser give the events, comments and retries of createParser',
-    TEST_OPTIONS,
+    FUZZ_TEST_OPTIONS,
     async (t) => {
       await check(
         t,
@@ -442,7 +379,7 @@ function expectedFrom(sent: EventFields[]): Omit<Outcome, 'comments'> {
 describe('fuzz: the serializer', () => {
   test(
     'arbitrary accepted fields, serialized then parsed at arbitrary splits, come back as given',
-    TEST_OPTIONS,
+    FUZZ_TEST_OPTIONS,
     async (t) => {
       await check(
         t,
@@ -463,7 +400,7 @@ describe('fuzz: the serializer', () => {
     },
   );
 
-  test('arbitrary comments come back line by line and never make an event', TEST_OPTIONS, async (t) => {
+  test('arbitrary comments come back line by line and never make an event', FUZZ_TEST_OPTIONS, async (t) => {
     await check(
       t,
       fc.property(anyText, splitPoints, (text, points) => {
@@ -476,7 +413,7 @@ describe('fuzz: the serializer', () => {
 
   test(
     'event and id with CR, LF or NUL are refused (FIELD_INJECTION), whatever is around them',
-    TEST_OPTIONS,
+    FUZZ_TEST_OPTIONS,
     async (t) => {
       const injected = fc
         .tuple(anyText, fc.constantFrom('\r', '\n', '\0', '\r\n'), anyText)
@@ -493,7 +430,7 @@ describe('fuzz: the serializer', () => {
     },
   );
 
-  test('retry that is not a non-negative safe integer is refused (INVALID_RETRY)', TEST_OPTIONS, async (t) => {
+  test('retry that is not a non-negative safe integer is refused (INVALID_RETRY)', FUZZ_TEST_OPTIONS, async (t) => {
     const badRetry = fc.oneof(
       fc.double().filter((n) => !(Number.isSafeInteger(n) && n >= 0)),
       fc.integer({ max: -1 }),

@@ -3,51 +3,8 @@
 // fields matched on the chunk) must never change what comes out.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ParsedEvent } from '@tidings/protocol';
 import { collect, random, splitAtRandom } from './collect.ts';
-
-interface Outcome {
-  events: ParsedEvent[];
-  comments: string[];
-  retries: number[];
-  lastEventId: string;
-}
-
-/** The standard's steps, one by one, on the whole stream at once. No shortcut, no limit. */
-function readAsTheStandardSays(stream: string): Outcome {
-  const out: Outcome = { events: [], comments: [], retries: [], lastEventId: '' };
-  const text = stream.startsWith('\uFEFF') ? stream.slice(1) : stream;
-  const lines = text.split(/\r\n|\r|\n/);
-  lines.pop(); // what follows the last line end is not a line: the stream ended before it did
-  let data = '';
-  let type = '';
-  let idBuffer = '';
-  for (const line of lines) {
-    if (line === '') {
-      out.lastEventId = idBuffer;
-      if (data === '') {
-        type = '';
-        continue;
-      }
-      out.events.push({ type: type || 'message', data: data.slice(0, -1), lastEventId: idBuffer });
-      data = '';
-      type = '';
-      continue;
-    }
-    if (line.startsWith(':')) {
-      out.comments.push(line.slice(1).replace(/^ /, ''));
-      continue;
-    }
-    const colon = line.indexOf(':');
-    const name = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (name === 'event') type = value;
-    else if (name === 'data') data += `${value}\n`;
-    else if (name === 'id' && !value.includes('\0')) idBuffer = value;
-    else if (name === 'retry' && /^[0-9]+$/.test(value)) out.retries.push(Number(value));
-  }
-  return out;
-}
+import { readAsTheStandardSays } from './reference.ts';
 
 // Lines chosen to hit every branch: the fast fields with and without a space or a value, the same names
 // without a colon or with a longer name, comments, retry, unknown fields, NUL in an id, wide characters.

@@ -28,9 +28,9 @@ export async function checkProperty<T>(
   t: TestContext,
   file: string,
   defaultRuns: number,
-  property: fc.IAsyncProperty<T>,
+  property: fc.IProperty<T> | fc.IAsyncProperty<T>,
 ): Promise<void> {
-  const details = await fc.check(property, {
+  const details = await fc.check(property as fc.IAsyncProperty<T>, {
     numRuns: RUNS ?? defaultRuns,
     ...(SEED !== undefined && { seed: SEED }),
     ...(SECONDS !== undefined && { interruptAfterTimeLimit: SECONDS * 1000, markInterruptAsFailure: false }),
