@@ -18,8 +18,8 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-/** Launches chromium; the caller closes it (`await browser.close()`). */
-export async function launchBrowser(): Promise<Browser> {
+/** Launches chromium, with `extraArgs` after the machine's flags; the caller closes it (`await browser.close()`). */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   const executablePath = chromiumPath();
   // On a new machine the browser tests are the first to notice chromium is missing: say how to get it.
   if (!existsSync(executablePath)) {
@@ -28,5 +28,5 @@ export async function launchBrowser(): Promise<Browser> {
         'as .ci/run does) or TIDINGS_CHROMIUM set to a chromium binary',
     );
   }
-  return chromium.launch({ executablePath, headless: true, args: FLAGS });
+  return chromium.launch({ executablePath, headless: true, args: [...FLAGS, ...extraArgs] });
 }

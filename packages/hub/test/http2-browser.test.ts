@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { chromiumPath } from '../../../test-support/browser.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../../../test-support/browser.ts';
 import { connectH2, publishH2 } from './support/h2-client.ts';
 import { KEY, type RunningHub, startHub } from './support/hub-process.ts';
 import { PUBLISH_ALL, publish, token } from './support/sse.ts';
@@ -25,26 +25,10 @@ let plainHub: RunningHub;
 let browser: Browser;
 
 /**
- * test-support/browser.ts's launch, plus --ignore-certificate-errors for this test only: the hub's
- * development certificate is self-signed, and a fresh profile cannot be told to trust it.
+ * --ignore-certificate-errors for this test only: the hub's development certificate is self-signed, and a
+ * fresh profile cannot be told to trust it.
  */
-async function launchIgnoringCertificateErrors(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--ignore-certificate-errors',
-    ],
-  });
-}
+const launchIgnoringCertificateErrors = () => launchBrowser(['--ignore-certificate-errors']);
 
 before(async () => {
   pages = createServer((_req, res) =>

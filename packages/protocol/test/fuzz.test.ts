@@ -217,25 +217,29 @@ describe('fuzz: the parser against the reference', () => {
     );
   });
 
-  test('with small limits, the outcome (errors included) does not depend on the chunking', FUZZ_TEST_OPTIONS, async (t) => {
-    await check(
-      t,
-      fc.property(
-        streamBytes,
-        splitPoints,
-        fc.integer({ min: 1, max: 40 }),
-        fc.integer({ min: 1, max: 80 }),
-        (bytes, points, maxLineLength, maxEventLength) => {
-          const options = { maxLineLength, maxEventLength };
-          const summary = (chunks: Uint8Array[]) => {
-            const { events, comments, retries, lastEventId, errors } = collect(chunks, options);
-            return { events, comments, retries, lastEventId, errors: errors.map((error) => error.code) };
-          };
-          assert.deepEqual(summary(splitAt(bytes, points)), summary([bytes]));
-        },
-      ),
-    );
-  });
+  test(
+    'with small limits, the outcome (errors included) does not depend on the chunking',
+    FUZZ_TEST_OPTIONS,
+    async (t) => {
+      await check(
+        t,
+        fc.property(
+          streamBytes,
+          splitPoints,
+          fc.integer({ min: 1, max: 40 }),
+          fc.integer({ min: 1, max: 80 }),
+          (bytes, points, maxLineLength, maxEventLength) => {
+            const options = { maxLineLength, maxEventLength };
+            const summary = (chunks: Uint8Array[]) => {
+              const { events, comments, retries, lastEventId, errors } = collect(chunks, options);
+              return { events, comments, retries, lastEventId, errors: errors.map((error) => error.code) };
+            };
+            assert.deepEqual(summary(splitAt(bytes, points)), summary([bytes]));
+          },
+        ),
+      );
+    },
+  );
 
   test(
     'limits equal to the longest line and the largest event drop nothing; one less drops something',
