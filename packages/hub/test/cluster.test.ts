@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
+import { deletePrefix } from '../../../test-support/redis-test-keys.ts';
 import { KEY, type RunningHub, startHub } from './support/hub-process.ts';
 import { PUBLISH_ALL, publish, type Subscription, subscribe, token, url } from './support/sse.ts';
 
@@ -37,14 +38,7 @@ before(async () => {
 });
 
 after(async () => {
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
-  for (const prefix of prefixes) {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) {
-      if (keys.length > 0) await client.del(keys);
-    }
-  }
-  await client.quit();
+  for (const prefix of prefixes) await deletePrefix(REDIS_URL, prefix);
 });
 
 describe('cluster: several hubs on one Redis act as one', () => {

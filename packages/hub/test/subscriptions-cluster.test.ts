@@ -3,7 +3,7 @@
 // subscriptions expired by the other.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { createClient } from 'redis';
+import { deletePrefix } from '../../../test-support/redis-test-keys.ts';
 import { KEY, type RunningHub, startHub } from './support/hub-process.ts';
 import { subscribe, token, url } from './support/sse.ts';
 
@@ -37,14 +37,7 @@ async function until(what: string, done: () => Promise<boolean>): Promise<void> 
 }
 
 after(async () => {
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
-  for (const prefix of prefixes) {
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) {
-      if (keys.length > 0) await client.del(keys);
-    }
-  }
-  await client.quit();
+  for (const prefix of prefixes) await deletePrefix(REDIS_URL, prefix);
 });
 
 describe('active subscriptions in a cluster', () => {

@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { RedisLog } from '@tidings/redis';
 import { type Channel, createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
-import { deletePrefix, skipWithoutRedis, TEST_REDIS_URL, uniquePrefix } from './redis-test-server.ts';
+import { deletePrefix, skipWithoutRedis, TEST_REDIS_URL, uniquePrefix } from '../../../test-support/redis-test-keys.ts';
 
 const skip = await skipWithoutRedis();
 const prefix = uniquePrefix('channel');

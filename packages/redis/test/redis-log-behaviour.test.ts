@@ -9,7 +9,7 @@ import type { LogEntry } from '@tidings/server';
 import { createClient } from 'redis';
 import { eventFields, feedEntries } from '../../../test-support/event-log-suite.ts';
 import { freePort } from '../../../test-support/redis-server-process.ts';
-import { deletePrefix, skipWithoutRedis, TEST_REDIS_URL, uniquePrefix } from './redis-test-server.ts';
+import { deletePrefix, skipWithoutRedis, TEST_REDIS_URL, uniquePrefix } from '../../../test-support/redis-test-keys.ts';
 
 const skip = await skipWithoutRedis();
 const prefixes = new Set<string>();

@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import { RedisLog } from '@tidings/redis';
 import type { EventLog, LogLimits } from '@tidings/server';
 import { eventLogSuite } from '../../../test-support/event-log-suite.ts';
-import { deletePrefix, skipWithoutRedis, TEST_REDIS_URL, uniquePrefix } from './redis-test-server.ts';
+import { deletePrefix, skipWithoutRedis, TEST_REDIS_URL, uniquePrefix } from '../../../test-support/redis-test-keys.ts';
 
 const prefixes = new Set<string>();
 
