@@ -1,7 +1,7 @@
 /** The hub's flags for active subscriptions (draft-08 subscription events and API). */
 import { type FlagSpec, type FlagValues, integerFlag } from './cli-flags.js';
 import type { HubOptions } from './hub-options.js';
-import { DEFAULT_SUBSCRIPTION_HEARTBEAT_MS } from './subscriptions/subscription-limits.js';
+import { DEFAULT_SUBSCRIPTION_HEARTBEAT_MS } from './limits.js';
 
 const DEFAULT_HEARTBEAT_SECONDS = DEFAULT_SUBSCRIPTION_HEARTBEAT_MS / 1000;
 /** A day: a longer heartbeat would leave a dead node's subscriptions listed for days. */

@@ -18,13 +18,10 @@ import {
   unsignedInteger,
   utf8String,
 } from './der.js';
+import { DEV_CERT_BACKDATE_MINUTES, DEV_CERT_VALIDITY_DAYS } from './limits.js';
 
 /** Names the development certificate is valid for (subjectAltName): the loopback names a browser uses. */
 export const DEV_CERT_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
-/** Days the development certificate is valid: short, since it is made anew at every start anyway. */
-export const DEV_CERT_VALIDITY_DAYS = 30;
-/** Minutes the validity starts before now, so a client whose clock is a little behind accepts it. */
-export const DEV_CERT_BACKDATE_MINUTES = 60;
 
 const OID = {
   commonName: '2.5.4.3',

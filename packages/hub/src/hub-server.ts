@@ -16,20 +16,14 @@ import {
 } from 'node:http2';
 import type { Server, Socket } from 'node:net';
 import { createDevCertificate, DEV_CERT_NAMES } from './dev-certificate.js';
-import { HEADERS_TIMEOUT_SECONDS, TIMEOUT_CHECK_INTERVAL_MS } from './limits.js';
+import {
+  HEADERS_TIMEOUT_SECONDS,
+  HTTP2_IDLE_TIMEOUT_MS,
+  HTTP2_MAX_CONCURRENT_STREAMS,
+  TIMEOUT_CHECK_INTERVAL_MS,
+} from './limits.js';
 import type { Logger } from './logger.js';
 import type { TlsConfig } from './tls-options.js';
-
-/**
- * Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS): a page needs a
- * handful; Node's default is unlimited (2^32 - 1), which lets one connection open streams without end.
- */
-export const HTTP2_MAX_CONCURRENT_STREAMS = 250;
-/**
- * Milliseconds an HTTP/2 connection without open streams is kept: then GOAWAY closes it, as node:http's
- * keep-alive timeout closes an idle HTTP/1.1 connection. A connection carrying a stream is never idle.
- */
-export const HTTP2_IDLE_TIMEOUT_MS = 60_000;
 
 export interface HubServerOptions {
   /** null: plain HTTP/1.1. */

@@ -201,3 +201,52 @@ export const DEFAULT_STREAM_RATE_PER_CLIENT = 100;
 export const DEFAULT_PUBLISH_RATE_PER_TOKEN = 1_000;
 /** Busy keys (addresses, tokens) a rate limit tracks; beyond them new keys share one bucket (memory stays bounded). */
 export const MAX_RATE_LIMIT_KEYS = 100_000;
+
+// ---- TLS and HTTP/2, protected resource metadata, QUERY bodies, active subscriptions ----
+
+/**
+ * Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS): a page needs a
+ * handful; Node's default is unlimited (2^32 - 1), which lets one connection open streams without end.
+ */
+export const HTTP2_MAX_CONCURRENT_STREAMS = 250;
+
+/**
+ * Milliseconds an HTTP/2 connection without open streams is kept: then GOAWAY closes it, as node:http's
+ * keep-alive timeout closes an idle HTTP/1.1 connection. A connection carrying a stream is never idle.
+ */
+export const HTTP2_IDLE_TIMEOUT_MS = 60_000;
+
+/** Days the development certificate is valid: short, since it is made anew at every start anyway. */
+export const DEV_CERT_VALIDITY_DAYS = 30;
+
+/** Minutes the validity starts before now, so a client whose clock is a little behind accepts it. */
+export const DEV_CERT_BACKDATE_MINUTES = 60;
+
+/**
+ * How long clients and caches may keep the metadata document, in seconds. It changes only when the hub
+ * restarts with other options; an hour keeps clients from fetching it before every connection.
+ */
+export const METADATA_MAX_AGE_SECONDS = 3600;
+
+/**
+ * Largest QUERY body, in bytes. The selector limits allow 100 selectors of 2,048 characters; an ASCII
+ * URL pattern percent-encoded by URLSearchParams (`/` and `:` become `%2F`, `%3A`) is up to 3 bytes a
+ * character, so the longest acceptable ASCII list is about 600 KiB. A larger body cannot pass those
+ * limits, so it is refused (413) before it is read to the end.
+ */
+export const MAX_SUBSCRIBE_BODY_BYTES = 1_048_576;
+
+/** Milliseconds between a node's heartbeats while it holds subscriptions: how others tell it is alive. */
+export const DEFAULT_SUBSCRIPTION_HEARTBEAT_MS = 15_000;
+
+/**
+ * Heartbeats a node may miss before the others expire its subscriptions (publish `active: false` for
+ * them): a node that died, or lost the log, without saying goodbye must not leave them "active" forever.
+ */
+export const SUBSCRIPTION_MISSED_HEARTBEATS = 3;
+
+/** Subscriptions in one API answer, so one request cannot make the hub serialize an unbounded list. */
+export const MAX_SUBSCRIPTIONS_PER_RESPONSE = 10_000;
+
+/** Entries read per page when a node builds its snapshot from the history at start. */
+export const SNAPSHOT_READ_PAGE = 1_000;

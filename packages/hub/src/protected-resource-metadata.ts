@@ -5,21 +5,14 @@
  * from the hub URL; `resource` is the hub's resource identifier (the `aud` of its tokens), here the public
  * URL (`--public-url`, or the URL the CLI listens on, https under TLS).
  */
+import { MERCURE_DETAIL_TYPE } from './authorization.js';
 import type { ResolvedHubOptions } from './hub-options.js';
 import type { HubRequest, HubResponse } from './hub-request.js';
 import { textResponse } from './hub-request.js';
-
-/**
- * How long clients and caches may keep the metadata document, in seconds. It changes only when the hub
- * restarts with other options; an hour keeps clients from fetching it before every connection.
- */
-export const METADATA_MAX_AGE_SECONDS = 3600;
+import { METADATA_MAX_AGE_SECONDS } from './limits.js';
 
 /** [spec] RFC 9728 3: the well-known URI suffix. */
 export const PROTECTED_RESOURCE_WELL_KNOWN = '/.well-known/oauth-protected-resource';
-
-/** [spec] draft-08 "Authorization Details": the type of Mercure authorization details. */
-export const MERCURE_AUTHORIZATION_DETAIL = 'https://mercure.rocks/authorization-detail';
 
 /**
  * [spec] RFC 9728 3.1: the metadata URL of `resource`: the well-known suffix inserted between the host
@@ -35,7 +28,7 @@ export function protectedResourceMetadataUrl(resource: string): string {
 export function protectedResourceMetadata(config: ResolvedHubOptions): Record<string, unknown> {
   const document: Record<string, unknown> = {
     resource: config.publicUrl,
-    authorization_details_types_supported: [MERCURE_AUTHORIZATION_DETAIL],
+    authorization_details_types_supported: [MERCURE_DETAIL_TYPE],
     // [spec] RFC 9728 2: the RFC 6750 methods accepted; the cookie is not one, see mercure_cookie.
     bearer_methods_supported: ['header'],
     // Both cookie names work; the `__Secure-` one only over https, where browsers keep such a cookie.

@@ -8,18 +8,11 @@
  * list, so every "first value wins" read (`last_event_id`, `lastEventID`) takes the query's.
  */
 import { type HubRequest, type HubResponse, textResponse } from './hub-request.js';
+import { MAX_SUBSCRIBE_BODY_BYTES } from './limits.js';
 import { hasValidPercentEscapes } from './text-rules.js';
 
 /** The method a subscription may use besides GET. */
 export const QUERY_METHOD = 'QUERY';
-
-/**
- * Largest QUERY body, in bytes. The selector limits allow 100 selectors of 2,048 characters; an ASCII
- * URL pattern percent-encoded by URLSearchParams (`/` and `:` become `%2F`, `%3A`) is up to 3 bytes a
- * character, so the longest acceptable ASCII list is about 600 KiB. A larger body cannot pass those
- * limits, so it is refused (413) before it is read to the end.
- */
-export const MAX_SUBSCRIBE_BODY_BYTES = 1_048_576;
 
 const FORM = 'application/x-www-form-urlencoded';
 const BROKEN_ESCAPE = 'has a broken percent-escape (a "%" needs two hex digits, and the bytes UTF-8)';

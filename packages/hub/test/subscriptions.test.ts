@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { createHub, type Hub, type HubOptions } from '@tidings/hub';
 import { MemoryLog } from '@tidings/server';
-import { MAX_SUBSCRIPTIONS_PER_RESPONSE } from '../src/subscriptions/subscription-limits.ts';
+import { MAX_SUBSCRIPTIONS_PER_RESPONSE } from '../src/limits.ts';
 import { expandVariable, subscriptionTopic } from '../src/subscriptions/subscription-topic.ts';
 import { KEY, startHub } from './support/hub-process.ts';
 import { subscribe, token, url } from './support/sse.ts';

@@ -16,13 +16,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { EventLog } from '@tidings/server';
+import { SNAPSHOT_READ_PAGE, SUBSCRIPTION_MISSED_HEARTBEATS } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Subscriber } from '../subscriber-registry.js';
 import type { Update } from '../update.js';
 import { describeError, type UpdatePipeline } from '../update-pipeline.js';
 import { newSubscriberId } from './subscriber-id.js';
 import { readSubscriptionDocument, type SubscriptionDocument, subscriptionDocument } from './subscription-document.js';
-import { SNAPSHOT_READ_PAGE, SUBSCRIPTION_MISSED_HEARTBEATS } from './subscription-limits.js';
 import type { ResolvedSubscriptions } from './subscription-options.js';
 import { expandVariable, matchTypeOf } from './subscription-topic.js';
 

@@ -6,10 +6,10 @@
 import { encodeUtf8Header } from '@tidings/server';
 import type { HubContext } from '../hub-context.js';
 import { bearerChallenge, type HubRequest, type HubResponse, textResponse } from '../hub-request.js';
+import { MAX_SUBSCRIPTIONS_PER_RESPONSE } from '../limits.js';
 import { requestGrants } from '../request-grants.js';
 import type { ActiveSubscriptions } from './active-subscriptions.js';
 import type { SubscriptionDocument } from './subscription-document.js';
-import { MAX_SUBSCRIPTIONS_PER_RESPONSE } from './subscription-limits.js';
 import { canonicalPath, parseSubscriptionPath, SUBSCRIPTIONS_PATH } from './subscription-topic.js';
 
 /** True when `pathname` is in the API's tree (answered by it, 404 included). */

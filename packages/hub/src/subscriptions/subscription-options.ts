@@ -1,5 +1,5 @@
 /** The `subscriptions` option of `createHub`: off by default; `true` or an object turns it on. */
-import { DEFAULT_SUBSCRIPTION_HEARTBEAT_MS } from './subscription-limits.js';
+import { DEFAULT_SUBSCRIPTION_HEARTBEAT_MS } from '../limits.js';
 
 export interface SubscriptionOptions {
   /**
