@@ -37,19 +37,25 @@ export function random(seed: number): () => number {
   };
 }
 
-/** Splits `input` at `count` random points. */
-export function splitAtRandom<T extends string | Uint8Array>(input: T, next: () => number, count: number): T[] {
-  const points = new Set<number>();
-  for (let i = 0; i < count; i++) points.add(Math.floor(next() * (input.length + 1)));
-  const sorted = [...points].sort((a, b) => a - b);
+/** Splits `input` at `positions` (each from 0 to its length; repeats and any order allowed). */
+export function splitAtPositions<T extends string | Uint8Array>(input: T, positions: Iterable<number>): T[] {
+  const sorted = [...new Set(positions)].sort((a, b) => a - b);
   const chunks: T[] = [];
   let start = 0;
-  for (const point of sorted) {
-    chunks.push(input.slice(start, point) as T);
-    start = point;
+  for (const position of sorted) {
+    chunks.push(input.slice(start, position) as T);
+    start = position;
   }
   chunks.push(input.slice(start) as T);
   return chunks;
+}
+
+/** Splits `input` at `count` random points. */
+export function splitAtRandom<T extends string | Uint8Array>(input: T, next: () => number, count: number): T[] {
+  return splitAtPositions(
+    input,
+    Array.from({ length: count }, () => Math.floor(next() * (input.length + 1))),
+  );
 }
 
 export const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);

@@ -21,7 +21,7 @@ import {
 import { EventStreamParser } from '@tidings/protocol/stream';
 import fc from 'fast-check';
 import { checkProperty, FUZZ_TEST_OPTIONS } from '../../../test-support/fuzz-check.ts';
-import { collect } from './collect.ts';
+import { collect, splitAtPositions } from './collect.ts';
 import { type Outcome, readAsTheStandardSays } from './reference.ts';
 
 const FILE = 'packages/protocol/test/fuzz.test.ts';
@@ -152,19 +152,18 @@ const streamBytes = fc.array(bytePiece, STREAM_SIZE).map((pieces) => {
   return out;
 });
 
+/** `maxLineLength` and `maxEventLength` small enough that generated streams pass them often. */
+const smallLineLimit = fc.integer({ min: 1, max: 40 });
+const smallEventLimit = fc.integer({ min: 1, max: 80 });
+
 /** Split points, as arbitrary numbers reduced to positions in the input (so shrinking moves them). */
 const splitPoints = fc.array(fc.nat(), { maxLength: 24 });
 
 function splitAt<T extends string | Uint8Array>(input: T, points: number[]): T[] {
-  const positions = [...new Set(points.map((point) => point % (input.length + 1)))].sort((a, b) => a - b);
-  const chunks: T[] = [];
-  let start = 0;
-  for (const position of positions) {
-    chunks.push(input.slice(start, position) as T);
-    start = position;
-  }
-  chunks.push(input.slice(start) as T);
-  return chunks;
+  return splitAtPositions(
+    input,
+    points.map((point) => point % (input.length + 1)),
+  );
 }
 
 function outcome(chunks: Iterable<string | Uint8Array>): Outcome & { errors: string[] } {
@@ -226,8 +225,8 @@ describe('fuzz: the parser against the reference', () => {
         fc.property(
           streamBytes,
           splitPoints,
-          fc.integer({ min: 1, max: 40 }),
-          fc.integer({ min: 1, max: 80 }),
+          smallLineLimit,
+          smallEventLimit,
           (bytes, points, maxLineLength, maxEventLength) => {
             const options = { maxLineLength, maxEventLength };
             const summary = (chunks: Uint8Array[]) => {
@@ -286,8 +285,8 @@ describe('fuzz: the parser against the reference', () => {
       fc.property(
         streamBytes,
         splitPoints,
-        fc.integer({ min: 1, max: 40 }),
-        fc.integer({ min: 1, max: 80 }),
+        smallLineLimit,
+        smallEventLimit,
         (bytes, points, maxLineLength, maxEventLength) => {
           const errors: unknown[] = [];
           const events: ParsedEvent[] = [];
