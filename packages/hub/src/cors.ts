@@ -4,6 +4,7 @@
  * (EventSource `withCredentials`). `*` in the list allows every origin without credentials: draft-08
  * forbids the wildcard, and forbids reflecting arbitrary origins, on credentialed requests.
  */
+import { HUB_METHODS } from './hub-methods.js';
 import { CORS_MAX_AGE_SECONDS } from './limits.js';
 
 export interface CorsPolicy {
@@ -41,7 +42,7 @@ export function createCorsPolicy(origins: readonly string[]): CorsPolicy {
       if (!('access-control-allow-origin' in base)) return base;
       return {
         ...base,
-        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-methods': HUB_METHODS,
         'access-control-allow-headers': ALLOWED_HEADERS,
         'access-control-max-age': String(CORS_MAX_AGE_SECONDS),
       };

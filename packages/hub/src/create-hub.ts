@@ -17,6 +17,7 @@ import { PublishError } from './errors.js';
 import { answerFetch, type FetchInfo } from './http-fetch.js';
 import { listenNode } from './http-node.js';
 import type { HubContext } from './hub-context.js';
+import { HUB_METHODS } from './hub-methods.js';
 import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './hub-options.js';
 import { type HubAnswer, type HubRequest, type HubResponse, textResponse } from './hub-request.js';
 import { KeyedRateLimits } from './keyed-rate-limits.js';
@@ -27,7 +28,6 @@ import { HubMetrics } from './metrics.js';
 import { createMetadataRoute, protectedResourceMetadataUrl } from './protected-resource-metadata.js';
 import { checkPublishFields, isRefusal } from './publish-request.js';
 import { createPublishRoute } from './publish-route.js';
-import { allowQueryInPreflight, HUB_METHODS } from './query-preflight.js';
 import { withResourceMetadata } from './resource-metadata-challenge.js';
 import { StreamAdmission } from './stream-admission.js';
 import { QUERY_METHOD } from './subscribe-body.js';
@@ -158,7 +158,7 @@ export function createHub(options: HubOptions = {}): Hub {
       }
       if (request.method === 'POST') return withCors(await publishRoute(request), cors.headers(origin));
       if (request.method === 'OPTIONS')
-        return { kind: 'response', status: 204, headers: allowQueryInPreflight(cors.preflight(origin)), body: '' };
+        return { kind: 'response', status: 204, headers: cors.preflight(origin), body: '' };
       return textResponse(405, 'use GET or QUERY to subscribe, POST to publish', { allow: HUB_METHODS });
     }
     if (subscriptionApi !== null && isSubscriptionApiPath(path)) return subscriptionApi(request);
