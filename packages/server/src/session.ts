@@ -1,4 +1,5 @@
 import { encodeComment, encodeEvent } from '@tidings/protocol';
+import { batchBytes } from './batch-bytes.js';
 import { ServerError, type ServerErrorCode } from './errors.js';
 import { scheduleFlush } from './flush-scheduler.js';
 import { joinKeepAlive } from './keep-alive.js';
@@ -54,17 +55,6 @@ const CLOSE_MESSAGES: Record<ServerErrorCode, string> = {
 /** Writes that only the channel makes: they carry no event, so they do not start a poll's linger. */
 export const writeControl: unique symbol = Symbol('tidings.writeControl');
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
 /**
  * One client's event stream. Writes made in the same tick are coalesced into one transport write.
  * Every write after the client has gone is ignored; none throws for that reason.
@@ -79,14 +69,18 @@ export class Session {
 
   #transport: Transport | null;
   readonly #options: ResolvedSessionOptions;
-  readonly #controller = new AbortController();
-  #queue: Uint8Array[] = [];
+  // Made when first asked for: most sessions never are, and a controller with its signal is the largest
+  // object a session would otherwise carry (thousands of idle connections add up).
+  #controller: AbortController | null = null;
+  #closeReason: ServerError | null = null;
+  /** Reused from flush to flush: one array per session for its whole life, not one per write. */
+  readonly #queue: Uint8Array[] = [];
   #queued = 0;
   #ready = true;
   #flushScheduled = false;
   #dropped = 0;
-  #closeListeners = new Set<() => void>();
-  #drainWaiters: Array<() => void> = [];
+  #closeListeners: Array<() => void> | null = null;
+  #drainWaiters: Array<() => void> | null = null;
   #leaveKeepAlive: (() => void) | null = null;
   #pollTimer: ReturnType<typeof setTimeout> | null = null;
   #lingerTimer: ReturnType<typeof setTimeout> | null = null;
@@ -112,6 +106,10 @@ export class Session {
 
   /** Aborts when the session closes, whoever closed it; `signal.reason` is a ServerError saying why. */
   get signal(): AbortSignal {
+    if (this.#controller === null) {
+      this.#controller = new AbortController();
+      if (this.#closeReason !== null) this.#controller.abort(this.#closeReason);
+    }
     return this.#controller.signal;
   }
 
@@ -167,7 +165,10 @@ export class Session {
   /** Resolves when everything written has been taken by the transport, or the session closed. */
   whenDrained(): Promise<void> {
     if (this.#transport === null || (this.#queued === 0 && this.#ready)) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.#drainWaiters ??= [];
+      this.#drainWaiters.push(resolve);
+    });
   }
 
   /** Ends the response after what was already written. */
@@ -181,9 +182,15 @@ export class Session {
       listener();
       return () => {};
     }
-    const once = () => listener();
-    this.#closeListeners.add(once);
-    return () => this.#closeListeners.delete(once);
+    this.#closeListeners ??= [];
+    this.#closeListeners.push(listener);
+    // Each remover takes away its own registration, once: a function added twice is called twice.
+    let removed = false;
+    return () => {
+      const index = removed ? -1 : (this.#closeListeners?.indexOf(listener) ?? -1);
+      removed = true;
+      if (index !== -1) this.#closeListeners!.splice(index, 1);
+    };
   }
 
   #enqueue(bytes: Uint8Array, isEvent: boolean): void {
@@ -222,8 +229,8 @@ export class Session {
     this.#flushScheduled = false;
     const transport = this.#transport;
     if (transport === null || !this.#ready || this.#queued === 0) return;
-    const chunk = concat(this.#queue, this.#queued);
-    this.#queue = [];
+    const chunk = batchBytes(this.#queue, this.#queued);
+    this.#queue.length = 0;
     this.#queued = 0;
     this.#ready = transport.write(chunk);
     if (this.#ready) this.#notifyDrained();
@@ -236,9 +243,9 @@ export class Session {
   }
 
   #notifyDrained(): void {
-    if (this.#drainWaiters.length === 0) return;
     const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
+    if (waiters === null || waiters.length === 0) return;
+    this.#drainWaiters = null;
     for (const resolve of waiters) resolve();
   }
 
@@ -247,21 +254,22 @@ export class Session {
     if (transport === null) return;
     this.#transport = null;
     if (code === 'SESSION_CLOSED' || code === 'POLL_COMPLETE') {
-      if (this.#queued > 0) transport.write(concat(this.#queue, this.#queued));
+      if (this.#queued > 0) transport.write(batchBytes(this.#queue, this.#queued));
       transport.end();
     } else if (code === 'SLOW_CLIENT') {
       transport.destroy();
     }
-    this.#queue = [];
+    this.#queue.length = 0;
     this.#queued = 0;
     this.#leaveKeepAlive?.();
     this.#leaveKeepAlive = null;
     if (this.#pollTimer !== null) clearTimeout(this.#pollTimer);
     if (this.#lingerTimer !== null) clearTimeout(this.#lingerTimer);
-    this.#controller.abort(new ServerError(code, CLOSE_MESSAGES[code]));
+    this.#closeReason = new ServerError(code, CLOSE_MESSAGES[code]);
+    this.#controller?.abort(this.#closeReason);
     this.#notifyDrained();
-    const listeners = [...this.#closeListeners];
-    this.#closeListeners.clear();
+    const listeners = this.#closeListeners ?? [];
+    this.#closeListeners = null;
     for (const listener of listeners) {
       try {
         listener();
