@@ -95,6 +95,11 @@ export const GUARDED_PATTERN_BUDGET_MS = 100;
 export const GUARDED_PATTERN_BUDGET_WINDOW_MS = 1_000;
 /** Topic match results remembered per compiled pattern selector (cleared when full). */
 export const MATCH_CACHE_SIZE = 1_024;
+/**
+ * Compiled selectors kept for reuse by every subscription and token that names the same one (cleared
+ * when full): so distinct selectors, not subscribers, bound the compiled patterns and their caches.
+ */
+export const MAX_SHARED_SELECTORS = 10_000;
 
 /**
  * Bytes a subscriber may have queued but not yet sent (`--subscriber-queue`): 4 MiB, at least four of

@@ -9,7 +9,7 @@
  *   URL Pattern, relative patterns and topics resolved against the hub's URL.
  */
 import { SelectorError } from './errors.js';
-import { MATCH_CACHE_SIZE, MAX_SELECTOR_LENGTH } from './limits.js';
+import { MATCH_CACHE_SIZE, MAX_SELECTOR_LENGTH, MAX_SHARED_SELECTORS } from './limits.js';
 import { hasForbiddenCharacters } from './text-rules.js';
 import { compileUriTemplate } from './uri-template.js';
 import { compileUrlPattern } from './url-pattern.js';
@@ -90,10 +90,29 @@ function cached(test: (topic: string) => boolean | null): Matcher {
 }
 
 /**
- * Compiles a selector. `baseUrl` (the hub's URL) resolves relative URL patterns and topics. Throws a
- * `SelectorError` for an empty, over-long or unusable selector.
+ * Compiled selectors, shared: ten thousand subscribers of one topic (and every token naming it) use one
+ * selector object, and a pattern's remembered results serve all of them, rather than each subscriber
+ * compiling the pattern again and testing each topic against it again. Cleared when full.
+ */
+const shared = new Map<string, TopicSelector>();
+
+/**
+ * Compiles a selector, or returns the one compiled before for the same source, kind and base. `baseUrl`
+ * (the hub's URL) resolves relative URL patterns and topics. Throws a `SelectorError` for an empty,
+ * over-long or unusable selector.
  */
 export function compileSelector(source: string, kind: SelectorKind, baseUrl: string): TopicSelector {
+  const key = `${kind} ${baseUrl} ${source}`;
+  let selector = shared.get(key);
+  if (selector === undefined) {
+    selector = compile(source, kind, baseUrl);
+    if (shared.size >= MAX_SHARED_SELECTORS) shared.clear();
+    shared.set(key, selector);
+  }
+  return selector;
+}
+
+function compile(source: string, kind: SelectorKind, baseUrl: string): TopicSelector {
   checkSource(source);
   let matcher: Matcher;
   if (source === WILDCARD) matcher = uncached(ANY);

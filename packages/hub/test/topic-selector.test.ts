@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileSelector, compileUriTemplate, SelectorError } from '@tidings/hub';
+import { MAX_SHARED_SELECTORS } from '../src/limits.ts';
 import { MatchBudget } from '../src/match-budget.ts';
 import { compileUrlPattern } from '../src/url-pattern.ts';
 
@@ -174,5 +175,17 @@ describe('match caches', () => {
     for (let i = 0; i < 2_000; i++) template.matches(`https://example.com/books/${i}`);
     assert.ok(template.cachedResults > 0 && template.cachedResults <= 1024, `${template.cachedResults} cached`);
     assert.equal(compileSelector('urn:x', 'exact', BASE).cachedResults, 0);
+  });
+
+  test('one compiled selector per source, kind and base, shared by every caller, at most MAX_SHARED_SELECTORS kept', () => {
+    const pattern = compileSelector('https://example.com/shared/{id}', 'template', BASE);
+    assert.equal(compileSelector('https://example.com/shared/{id}', 'template', BASE), pattern);
+    assert.notEqual(compileSelector('https://example.com/shared/{id}', 'urlpattern', BASE), pattern);
+    assert.notEqual(compileSelector('https://example.com/shared/{id}', 'template', 'https://other.example/'), pattern);
+    // Its remembered results serve every subscriber that uses it.
+    pattern.matches('https://example.com/shared/1');
+    assert.equal(compileSelector('https://example.com/shared/{id}', 'template', BASE).cachedResults, 1);
+    for (let i = 0; i < MAX_SHARED_SELECTORS; i++) compileSelector(`urn:filler:${i}`, 'exact', BASE);
+    assert.notEqual(compileSelector('https://example.com/shared/{id}', 'template', BASE), pattern, 'cleared when full');
   });
 });
