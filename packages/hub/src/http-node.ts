@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants as http2Constants, type ServerHttp2Stream } from 'node:http2';
 import { Readable } from 'node:stream';
+import type { Session } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
 import type { HubCore } from './create-hub.js';
 import { type HubAnswer, type HubRequest, textResponse } from './hub-request.js';
@@ -191,7 +192,7 @@ export function listenNode(core: HubCore): (req: IncomingMessage, res: ServerRes
       .then((answer) => {
         if (answer === null) return passOn(core, req, res, request.url);
         if (answer.kind === 'response') return send(req, res, answer);
-        let session: ReturnType<typeof createSession>;
+        let session: Session | null;
         try {
           session = createSession(req, res, { ...core.sessionOptions, headers: answer.headers });
         } catch (error) {

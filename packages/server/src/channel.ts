@@ -11,7 +11,7 @@ import {
 import { checkEventLog } from './log-arguments.js';
 import { LogSubscriber, type ReplayStart, resolveReplayStart } from './log-subscriber.js';
 import { MemoryLog } from './memory-log.js';
-import { type Session, writeControl } from './session.js';
+import { type DefaultSessionState, type Session, writeControl } from './session.js';
 
 /** How much the channel's default (memory) log remembers for `Last-Event-ID` replay. */
 export interface HistoryOptions {
@@ -24,10 +24,10 @@ export interface HistoryOptions {
 }
 
 /** Decides whether a session gets an event, live and on replay, on every node that shares the log. */
-export type SelectFunction = (session: Session, entry: LogEntry) => boolean;
+export type SelectFunction<State = DefaultSessionState> = (session: Session<State>, entry: LogEntry) => boolean;
 
 /** Options of `createChannel`. */
-export interface ChannelOptions {
+export interface ChannelOptions<State = DefaultSessionState> {
   /**
    * The event log that orders, keeps and feeds the channel's events: default a `MemoryLog` with the
    * `history` limits. Give a shared log (`@tidings/redis`) and every instance of your app that uses it
@@ -43,7 +43,7 @@ export interface ChannelOptions {
    * `data`) and the session (`state`): e.g.
    * `(session, entry) => entry.topics.length === 0 || entry.topics.includes(session.state.user)`.
    */
-  select?: SelectFunction;
+  select?: SelectFunction<State>;
   /** Bytes of live events held for a session while its history replays; default 1048576. Past it the session is closed as slow. */
   maxHeldBytes?: number;
   /** Send the in-band `tidings-replay` event to a session that sent a `Last-Event-ID`; default true. */
@@ -66,14 +66,14 @@ export interface BroadcastOptions {
 }
 
 /** What a `session-registered` / `session-deregistered` listener receives. */
-export interface ChannelEvent {
-  session: Session;
+export interface ChannelEvent<State = DefaultSessionState> {
+  session: Session<State>;
   /** Sessions in the channel after the change. */
   count: number;
 }
 
 export type ChannelEventName = 'session-registered' | 'session-deregistered';
-export type ChannelListener = (event: ChannelEvent) => void;
+export type ChannelListener<State = DefaultSessionState> = (event: ChannelEvent<State>) => void;
 
 interface Member {
   /** Null when the channel keeps no history: events are written directly. */
@@ -87,7 +87,7 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   return value as number;
 }
 
-function resolveLog(options: ChannelOptions): EventLog | null {
+function resolveLog<State>(options: ChannelOptions<State>): EventLog | null {
   const { history, eventLog: log } = options;
   if (log !== undefined) {
     if (history !== undefined)
@@ -112,16 +112,16 @@ function resolveLog(options: ChannelOptions): EventLog | null {
  * that arrives with a `Last-Event-ID` first gets the events it missed, then the live stream, with no gap
  * and no duplicate (see log-subscriber.ts).
  */
-export class Channel {
-  readonly #members = new Map<Session, Member>();
+export class Channel<State = DefaultSessionState> {
+  readonly #members = new Map<Session<State>, Member>();
   readonly #log: EventLog | null;
   readonly #ownsLog: boolean;
-  readonly #select: SelectFunction | null;
+  readonly #select: SelectFunction<State> | null;
   readonly #maxHeldBytes: number;
   readonly #replayEvent: boolean;
   readonly #onError: (error: unknown) => void;
   readonly #stopFeed: () => void;
-  readonly #listeners: Record<ChannelEventName, Set<ChannelListener>> = {
+  readonly #listeners: Record<ChannelEventName, Set<ChannelListener<State>>> = {
     'session-registered': new Set(),
     'session-deregistered': new Set(),
   };
@@ -134,7 +134,7 @@ export class Channel {
     .padStart(7, '0')}-0`;
   #lastId = '';
 
-  constructor(options: ChannelOptions = {}) {
+  constructor(options: ChannelOptions<State> = {}) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('channel options must be an object such as { history: { size: 100 } }');
     }
@@ -159,7 +159,7 @@ export class Channel {
   }
 
   /** The sessions currently in the channel. */
-  get sessions(): IterableIterator<Session> {
+  get sessions(): IterableIterator<Session<State>> {
     return this.#members.keys();
   }
 
@@ -179,7 +179,7 @@ export class Channel {
    * a session without one gets a bare `id:` line marking its position, so that a reconnect replays what
    * it missed. The session leaves the channel by itself when it closes.
    */
-  register(session: Session): void {
+  register(session: Session<State>): void {
     if (!session.connected || this.#members.has(session)) return;
     const log = this.#log;
     const subscriber =
@@ -200,12 +200,12 @@ export class Channel {
   }
 
   /** Whether `session` is still being given history (live events reach it after the replay). */
-  isReplaying(session: Session): boolean {
+  isReplaying(session: Session<State>): boolean {
     return this.#members.get(session)?.subscriber?.state === 'holding';
   }
 
   /** Removes a session (it stays open). Returns false when it was not in the channel. */
-  deregister(session: Session): boolean {
+  deregister(session: Session<State>): boolean {
     const member = this.#members.get(session);
     if (member === undefined) return false;
     this.#members.delete(session);
@@ -260,7 +260,7 @@ export class Channel {
   }
 
   /** Listens for sessions joining or leaving; returns the function that stops listening. */
-  on(name: ChannelEventName, listener: ChannelListener): () => void {
+  on(name: ChannelEventName, listener: ChannelListener<State>): () => void {
     const set = this.#listeners[name];
     if (set === undefined) throw new TypeError("channel events are 'session-registered' and 'session-deregistered'");
     set.add(listener);
@@ -268,7 +268,7 @@ export class Channel {
   }
 
   /** Stops a listener added with `on`. */
-  off(name: ChannelEventName, listener: ChannelListener): void {
+  off(name: ChannelEventName, listener: ChannelListener<State>): void {
     this.#listeners[name]?.delete(listener);
   }
 
@@ -287,7 +287,7 @@ export class Channel {
     }
   }
 
-  #selects(session: Session, entry: EventFields): boolean {
+  #selects(session: Session<State>, entry: EventFields): boolean {
     if (this.#select === null) return true;
     try {
       return this.#select(session, entry as LogEntry) === true;
@@ -298,7 +298,7 @@ export class Channel {
   }
 
   /** Finds where the session's stream starts, then starts its subscriber there. */
-  async #start(session: Session, subscriber: LogSubscriber, log: EventLog): Promise<void> {
+  async #start(session: Session<State>, subscriber: LogSubscriber, log: EventLog): Promise<void> {
     const requested = session.lastEventId;
     let replay: ReplayStart | null = null;
     let livePosition = 0;
@@ -322,13 +322,13 @@ export class Channel {
     await subscriber.start(session, replay, (entry) => this.#selects(session, entry), log, livePosition);
   }
 
-  #emit(name: ChannelEventName, session: Session): void {
+  #emit(name: ChannelEventName, session: Session<State>): void {
     const event = { session, count: this.#members.size };
     for (const listener of [...this.#listeners[name]]) listener(event);
   }
 }
 
 /** Creates a channel. Throws a TypeError for bad options. */
-export function createChannel(options?: ChannelOptions): Channel {
+export function createChannel<State = DefaultSessionState>(options?: ChannelOptions<State>): Channel<State> {
   return new Channel(options);
 }

@@ -3,7 +3,7 @@
  * runtime whose handler takes a Request and returns a Response.
  */
 import { handshake, NOT_ACCEPTABLE } from './handshake.js';
-import { Session, type Transport, type TransportEvents } from './session.js';
+import { type DefaultSessionState, Session, type Transport, type TransportEvents } from './session.js';
 import { resolveSessionOptions, type SessionOptions } from './session-options.js';
 
 /** SessionOptions plus what only the Fetch adapter can do. */
@@ -13,8 +13,8 @@ export interface FetchSessionOptions extends SessionOptions {
 }
 
 /** What `createFetchSession` returns: always a Response to return; a Session when a stream was opened. */
-export interface FetchSessionResult {
-  session: Session | null;
+export interface FetchSessionResult<State = DefaultSessionState> {
+  session: Session<State> | null;
   response: Response;
 }
 
@@ -84,7 +84,10 @@ class StreamTransport implements Transport {
  * was opened, its Session (null for a CORS preflight, 406, or 400 for a bad Last-Event-ID). Throws a
  * TypeError for bad options.
  */
-export function createFetchSession(request: Request, options?: FetchSessionOptions): FetchSessionResult {
+export function createFetchSession<State = DefaultSessionState>(
+  request: Request,
+  options?: FetchSessionOptions,
+): FetchSessionResult<State> {
   const resolved = resolveSessionOptions(options);
   const onNotAcceptable = options?.onNotAcceptable;
   if (onNotAcceptable !== undefined && typeof onNotAcceptable !== 'function') {
@@ -110,7 +113,7 @@ export function createFetchSession(request: Request, options?: FetchSessionOptio
     return { session: null, response };
   }
   const transport = new StreamTransport(request.signal);
-  const session = new Session({ lastEventId: plan.lastEventId, polling: plan.polling, options: resolved }, transport);
+  const session = new Session<State>({ lastEventId: plan.lastEventId, polling: plan.polling, options: resolved }, transport);
   return { session, response: new Response(transport.stream, { status: 200, headers: plan.headers }) };
 }
 

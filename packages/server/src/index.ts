@@ -63,7 +63,7 @@ export {
   POLL_HEADER,
   POLL_QUERY_PARAM,
 } from './request-info.js';
-export { type PushOptions, Session, type Transport, type TransportEvents } from './session.js';
+export { type DefaultSessionState, type PushOptions, Session, type Transport, type TransportEvents } from './session.js';
 export {
   type PollingOptions,
   type ResolvedSessionOptions,

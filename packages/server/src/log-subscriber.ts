@@ -72,7 +72,7 @@ export class LogSubscriber {
   readonly #replayEvent: boolean;
   readonly #onEnd: ((why: SubscriberEnd, error?: unknown) => void) | undefined;
   #state: SubscriberState = 'holding';
-  #session: Session | null = null;
+  #session: Session<unknown> | null = null;
   #held: LogEntry[] = [];
   #heldBytes = 0;
   /** The last position written or passed over: the feed's entries at or before it are not written again. */
@@ -89,7 +89,7 @@ export class LogSubscriber {
   }
 
   /** The session, once started. */
-  get session(): Session | null {
+  get session(): Session<unknown> | null {
     return this.#session;
   }
 
@@ -119,7 +119,7 @@ export class LogSubscriber {
    * written; never rejects (a failure ends the subscriber).
    */
   async start(
-    session: Session,
+    session: Session<unknown>,
     replay: ReplayStart | null,
     wants: (entry: LogEntry) => boolean,
     log: EventLog,
@@ -151,7 +151,7 @@ export class LogSubscriber {
   }
 
   async #replay(
-    session: Session,
+    session: Session<unknown>,
     start: ReplayStart,
     wants: (entry: LogEntry) => boolean,
     log: EventLog,

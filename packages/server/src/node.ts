@@ -7,7 +7,7 @@ import { type Http2ServerRequest, type Http2ServerResponse, constants as http2 }
 import type { Socket } from 'node:net';
 import { chunkFrame } from './chunk-frame.js';
 import { handshake, NOT_ACCEPTABLE } from './handshake.js';
-import { Session, type Transport, type TransportEvents } from './session.js';
+import { type DefaultSessionState, Session, type Transport, type TransportEvents } from './session.js';
 import { resolveSessionOptions, type SessionOptions } from './session-options.js';
 
 /** A request from node:http, node:https or node:http2's compatibility API. */
@@ -120,7 +120,11 @@ function directSocket(req: NodeRequest, res: NodeResponse): Socket | null {
  * (CORS preflight, 406 Not Acceptable, 400 for a bad Last-Event-ID). Throws a TypeError for bad options
  * or a response whose head was already sent.
  */
-export function createSession(req: NodeRequest, res: NodeResponse, options?: NodeSessionOptions): Session | null {
+export function createSession<State = DefaultSessionState>(
+  req: NodeRequest,
+  res: NodeResponse,
+  options?: NodeSessionOptions,
+): Session<State> | null {
   const resolved = resolveSessionOptions(options);
   const onNotAcceptable = options?.onNotAcceptable;
   if (onNotAcceptable !== undefined && typeof onNotAcceptable !== 'function') {
@@ -156,7 +160,7 @@ export function createSession(req: NodeRequest, res: NodeResponse, options?: Nod
   // sends it as UTF-8, which double-encodes header values given as UTF-8 bytes (`encodeUtf8Header`);
   // a byte chunk makes it write the head as Latin-1, one byte per character, as every other answer does.
   out.write(EMPTY_CHUNK);
-  return new Session(
+  return new Session<State>(
     { lastEventId: plan.lastEventId, polling: plan.polling, options: resolved },
     new NodeTransport(res, directSocket(req, res)),
   );

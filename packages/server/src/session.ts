@@ -59,13 +59,19 @@ export const writeControl: unique symbol = Symbol('tidings.writeControl');
  * One client's event stream. Writes made in the same tick are coalesced into one transport write.
  * Every write after the client has gone is ignored; none throws for that reason.
  */
-export class Session {
+/** What `Session.state` holds by default: any fields the application puts there. */
+export type DefaultSessionState = Record<string, unknown>;
+
+export class Session<State = DefaultSessionState> {
   /** The client's last event id: `Last-Event-ID` header, else `lastEventId` query parameter, else ''. */
   readonly lastEventId: string;
   /** Whether this is a polling response, which ends shortly after its first event. */
   readonly polling: boolean;
-  /** Free space for the application (user id, topics), e.g. for `broadcast(…, { filter })`. */
-  readonly state: Record<string, unknown> = {};
+  /**
+   * Free space for the application (user id, topics), e.g. for a channel's `select`. Starts empty: give
+   * its type as `createSession<{ user?: string }>(…)` and fill it in.
+   */
+  readonly state: State = {} as State;
 
   #transport: Transport | null;
   readonly #options: ResolvedSessionOptions;
