@@ -113,7 +113,10 @@ export function createFetchSession<State = DefaultSessionState>(
     return { session: null, response };
   }
   const transport = new StreamTransport(request.signal);
-  const session = new Session<State>({ lastEventId: plan.lastEventId, polling: plan.polling, options: resolved }, transport);
+  const session = new Session<State>(
+    { lastEventId: plan.lastEventId, polling: plan.polling, options: resolved },
+    transport,
+  );
   return { session, response: new Response(transport.stream, { status: 200, headers: plan.headers }) };
 }
 

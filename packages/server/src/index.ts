@@ -63,7 +63,13 @@ export {
   POLL_HEADER,
   POLL_QUERY_PARAM,
 } from './request-info.js';
-export { type DefaultSessionState, type PushOptions, Session, type Transport, type TransportEvents } from './session.js';
+export {
+  type DefaultSessionState,
+  type PushOptions,
+  Session,
+  type Transport,
+  type TransportEvents,
+} from './session.js';
 export {
   type PollingOptions,
   type ResolvedSessionOptions,
