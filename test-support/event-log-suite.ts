@@ -98,7 +98,7 @@ export function eventLogSuite(name: string, factory: EventLogFactory): void {
 
     test('append stores every field and answers increasing positions and the encoded size', () =>
       withLog(undefined, async (log) => {
-        const a = eventFields({ type: 'kind', retry: 1500, private: true, topics: ['x', 'y'], data: 'line1\nline2' });
+        const a = eventFields({ event: 'kind', retry: 1500, private: true, topics: ['x', 'y'], data: 'line1\nline2' });
         const b = eventFields({ topics: [], data: '' });
         const [ea, eb] = await appendAll(log, [a, b]);
         assert.deepEqual({ ...ea!, position: 0, size: 0 }, { ...a, position: 0, size: 0 });
@@ -259,7 +259,7 @@ export function eventLogSuite(name: string, factory: EventLogFactory): void {
         await assert.rejects(log.append(eventFields({ id: '' })), invalid);
         await assert.rejects(log.append(eventFields({ id: 'a\nb' })), invalid);
         await assert.rejects(log.append(eventFields({ id: 'x'.repeat(MAX_EVENT_ID_LENGTH + 1) })), invalid);
-        await assert.rejects(log.append(eventFields({ type: 'a\rb' })), invalid);
+        await assert.rejects(log.append(eventFields({ event: 'a\rb' })), invalid);
         await assert.rejects(log.append(eventFields({ data: 5 as unknown as string })), invalid);
         await assert.rejects(() => log.read(-1, 10), TypeError);
         await assert.rejects(() => log.read(0, 0), TypeError);

@@ -1,7 +1,7 @@
 import type { EventSourceErrorCode } from './errors.js';
 
 export interface EventSourceErrorEventInit {
-  reason: EventSourceErrorCode;
+  code: EventSourceErrorCode;
   status?: number | null;
   message: string;
   cause?: unknown;
@@ -14,8 +14,8 @@ export interface EventSourceErrorEventInit {
  * network connection.
  */
 export class EventSourceErrorEvent extends Event {
-  /** Why: a stable code, see EventSourceErrorCode. */
-  readonly reason: EventSourceErrorCode;
+  /** Why: a stable code, see EventSourceErrorCode (the same word and values as `EventSourceError.code`). */
+  readonly code: EventSourceErrorCode;
   /** The HTTP status of the response, or null when there was none (network error). */
   readonly status: number | null;
   /** A sentence for people; never contains response bodies or header values. */
@@ -27,7 +27,7 @@ export class EventSourceErrorEvent extends Event {
 
   constructor(init: EventSourceErrorEventInit) {
     super('error');
-    this.reason = init.reason;
+    this.code = init.code;
     this.status = init.status ?? null;
     this.message = init.message;
     this.cause = init.cause;

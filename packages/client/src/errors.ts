@@ -17,14 +17,18 @@ export type EventSourceErrorCode =
   /** An event's data passed `maxEventLength`; that event was dropped, the connection stays open. */
   | 'EVENT_TOO_LONG';
 
-/** The error class of @tidings/client, thrown by `iterate()` when a stream fails for good. */
+/**
+ * The one error class of @tidings/client, thrown by `iterate()` when a stream fails for good: a string
+ * `code` (the same word and values as the `error` event's `code`), the HTTP `status`, and the standard
+ * `cause` (ES2022) when another error led to it (a fetch TypeError, for one).
+ */
 export class EventSourceError extends Error {
   readonly code: EventSourceErrorCode;
   /** The HTTP status of the response that failed, or null when there was no response. */
   readonly status: number | null;
 
-  constructor(code: EventSourceErrorCode, message: string, status: number | null = null) {
-    super(message);
+  constructor(code: EventSourceErrorCode, message: string, status: number | null = null, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'EventSourceError';
     this.code = code;
     this.status = status;

@@ -368,19 +368,19 @@ export class EventSource extends EventTarget {
   }
 
   /** [spec] "Reestablish the connection", or fail it when the reconnection policy says to stop. */
-  #reestablish(reason: EventSourceErrorCode, message: string, cause?: unknown): void {
+  #reestablish(code: EventSourceErrorCode, message: string, cause?: unknown): void {
     this.#stopConnection();
     // [spec] 1.1. nothing to do once closed
     if (this.#readyState === CLOSED) return;
-    const status = reason === 'NETWORK_ERROR' ? null : this.#status;
-    const delay = this.#nextDelay(reason, status);
+    const status = code === 'NETWORK_ERROR' ? null : this.#status;
+    const delay = this.#nextDelay(code, status);
     if (delay === null) {
-      this.#fail(reason, message, cause);
+      this.#fail(code, message, cause);
       return;
     }
     // [spec] 1.2-1.3. readyState CONNECTING, then the error event
     this.#readyState = CONNECTING;
-    this.#dispatchError({ reason, status, message, cause, retryDelay: delay });
+    this.#dispatchError({ code, status, message, cause, retryDelay: delay });
     // [spec] 5.1. close() in onerror ends it here
     if (this.#readyState !== CONNECTING) return;
     // [spec] 2-3. wait the reconnection time (and, with a reconnect policy, the backoff)
@@ -396,7 +396,7 @@ export class EventSource extends EventTarget {
   }
 
   /** Milliseconds to wait before the next attempt, or null to stop reconnecting. */
-  #nextDelay(reason: EventSourceErrorCode, status: number | null): number | null {
+  #nextDelay(code: EventSourceErrorCode, status: number | null): number | null {
     const policy = this.#options.reconnect;
     if (policy === null) return null;
     if (policy === undefined) return this.#reconnectionTime;
@@ -405,7 +405,7 @@ export class EventSource extends EventTarget {
     const delay = this.#serverSetRetry ? this.#reconnectionTime : backoffDelay(policy, this.#attempts);
     if (policy.shouldReconnect) {
       try {
-        if (!policy.shouldReconnect({ attempt: this.#attempts, delay, reason, status })) return null;
+        if (!policy.shouldReconnect({ attempt: this.#attempts, delay, code, status })) return null;
       } catch {
         return null; // a callback that throws cannot say yes
       }
@@ -414,15 +414,15 @@ export class EventSource extends EventTarget {
   }
 
   /** [spec] "Fail the connection": readyState CLOSED and an error event, unless already closed. */
-  #fail(reason: EventSourceErrorCode, message: string, cause?: unknown): void {
+  #fail(code: EventSourceErrorCode, message: string, cause?: unknown): void {
     this.#stopConnection();
     this.#clearReconnectTimer();
     if (this.#readyState === CLOSED) return;
     this.#readyState = CLOSED;
     this.#detachSignal?.();
     this.#detachSignal = undefined;
-    const status = reason === 'NETWORK_ERROR' ? null : this.#status;
-    this.#dispatchError({ reason, status, message, cause, retryDelay: null });
+    const status = code === 'NETWORK_ERROR' ? null : this.#status;
+    this.#dispatchError({ code, status, message, cause, retryDelay: null });
   }
 
   #dispatchError(init: EventSourceErrorEventInit): void {
@@ -448,7 +448,7 @@ export class EventSource extends EventTarget {
     if (this.#readyState === CLOSED) return;
     const connection = this.#connection;
     // [spec] origin: the final URL's (after redirects); lastEventId: the last event ID string
-    const event = new MessageEvent(parsed.type, {
+    const event = new MessageEvent(parsed.event, {
       data: parsed.data,
       origin: this.#origin,
       lastEventId: parsed.lastEventId,
@@ -462,8 +462,8 @@ export class EventSource extends EventTarget {
   #protocolError(error: ProtocolError): void {
     if (this.#readyState === CLOSED) return;
     const connection = this.#connection;
-    const reason = error.code === 'LINE_TOO_LONG' ? 'LINE_TOO_LONG' : 'EVENT_TOO_LONG';
-    this.#dispatchError({ reason, status: this.#status, message: error.message, retryDelay: null });
+    const code = error.code === 'LINE_TOO_LONG' ? 'LINE_TOO_LONG' : 'EVENT_TOO_LONG';
+    this.#dispatchError({ code, status: this.#status, message: error.message, retryDelay: null });
     if (this.#connection !== connection) this.#parser.reset();
   }
 

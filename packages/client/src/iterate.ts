@@ -78,8 +78,9 @@ export function iterate(url: string | URL, options: IterateOptions = {}): AsyncI
       } else if (event instanceof EventSourceErrorEvent) {
         onError?.(event);
         if (this.readyState === EventSource.CLOSED) {
-          const cleanEnd = event.reason === 'STREAM_ENDED' && event.cause === undefined;
-          finish(cleanEnd ? undefined : new EventSourceError(event.reason, event.message, event.status));
+          const cleanEnd = event.code === 'STREAM_ENDED' && event.cause === undefined;
+          const options = event.cause === undefined ? undefined : { cause: event.cause };
+          finish(cleanEnd ? undefined : new EventSourceError(event.code, event.message, event.status, options));
         }
       } else if (event.type === 'open') {
         onOpen?.();

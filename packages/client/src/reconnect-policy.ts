@@ -13,8 +13,8 @@ export interface ReconnectAttempt {
   attempt: number;
   /** Milliseconds the client is about to wait before this attempt. */
   delay: number;
-  /** Why the previous connection ended. */
-  reason: EventSourceErrorCode;
+  /** Why the previous connection ended (the `code` of the error event). */
+  code: EventSourceErrorCode;
   /** The HTTP status of the previous response, or null when there was none. */
   status: number | null;
 }

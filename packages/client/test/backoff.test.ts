@@ -81,7 +81,7 @@ describe('reconnect policy on a live client', () => {
         logged.errors.slice(0, 6).map((event) => event.retryDelay),
         [100, 200, 400, 800, 1000, 1000],
       );
-      assert.ok(logged.errors.every((event) => event.reason === 'NETWORK_ERROR'));
+      assert.ok(logged.errors.every((event) => event.code === 'NETWORK_ERROR'));
     });
   });
 
@@ -136,7 +136,7 @@ describe('reconnect policy on a live client', () => {
     });
   });
 
-  test('shouldReconnect is told attempt, delay, reason and status, and false stops', async () => {
+  test('shouldReconnect is told attempt, delay, code and status, and false stops', async () => {
     const timers = new FakeTimers();
     const server = await planned(['data: 1\n\n']);
     const seen: ReconnectAttempt[] = [];
@@ -153,10 +153,10 @@ describe('reconnect policy on a live client', () => {
       await fireReconnections(timers, server, 1);
       await waitFor(() => source.readyState === EventSource.CLOSED, 'CLOSED');
       assert.deepEqual(seen, [
-        { attempt: 1, delay: 50, reason: 'STREAM_ENDED', status: 200 },
-        { attempt: 2, delay: 100, reason: 'NETWORK_ERROR', status: null },
+        { attempt: 1, delay: 50, code: 'STREAM_ENDED', status: 200 },
+        { attempt: 2, delay: 100, code: 'NETWORK_ERROR', status: null },
       ]);
-      assert.equal(logged.errors.at(-1)?.reason, 'NETWORK_ERROR');
+      assert.equal(logged.errors.at(-1)?.code, 'NETWORK_ERROR');
     });
   });
 

@@ -227,18 +227,18 @@ describe('in Chromium, what only the bundle has', () => {
     assert.deepEqual(seen, { native: ['open:true', 'message:true'], tidings: ['open:false', 'message:false'] });
   });
 
-  test('error events carry the status and reason', async () => {
+  test('error events carry the status and code', async () => {
     const result = await page.evaluate(
       (url) =>
-        new Promise<{ reason: string; status: number | null; readyState: number }>((resolve) => {
+        new Promise<{ code: string; status: number | null; readyState: number }>((resolve) => {
           const { EventSource } = (window as unknown as { Tidings: typeof import('../src/index.ts') }).Tidings;
           const source = new EventSource(url);
           source.onerror = (event) =>
-            resolve({ reason: event.reason, status: event.status, readyState: source.readyState });
+            resolve({ code: event.code, status: event.status, readyState: source.readyState });
         }),
       `/s/not-found?k=${Math.random()}`,
     );
-    assert.deepEqual(result, { reason: 'HTTP_STATUS', status: 404, readyState: 2 });
+    assert.deepEqual(result, { code: 'HTTP_STATUS', status: 404, readyState: 2 });
   });
 
   test('iterate() yields events, named ones included, and break closes', async () => {

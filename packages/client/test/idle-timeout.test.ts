@@ -86,7 +86,7 @@ describe('idleTimeout', () => {
       assert.deepEqual(logged.log, ['open:OPEN']);
       clearInterval(keepAlive);
       await waitFor(() => logged.errors.length === 1, 'the idle timeout');
-      assert.equal(logged.errors[0]?.reason, 'IDLE_TIMEOUT');
+      assert.equal(logged.errors[0]?.code, 'IDLE_TIMEOUT');
     } finally {
       clearInterval(keepAlive);
       source.close();

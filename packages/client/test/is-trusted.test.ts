@@ -92,7 +92,7 @@ describe('events a script dispatches', () => {
       source.addEventListener('error', record);
       source.dispatchEvent(new Event('message'));
       source.dispatchEvent(new MessageEvent('message', { data: 'from script' }));
-      source.dispatchEvent(new EventSourceErrorEvent({ reason: 'NETWORK_ERROR', message: 'from script' }));
+      source.dispatchEvent(new EventSourceErrorEvent({ code: 'NETWORK_ERROR', message: 'from script' }));
       assert.deepEqual(seen, [
         ['Event', false],
         ['MessageEvent', false],

@@ -23,7 +23,7 @@ describe('iterate', () => {
       assert.deepEqual(seen, ['message:a:1', 'tick:b:2', 'message:resumed after 2:2']);
       assert.equal(opens, 2);
       assert.deepEqual(
-        errors.map((e) => e.reason),
+        errors.map((e) => e.code),
         ['STREAM_ENDED'],
       );
       await server.requests[1]?.closed; // break closed the stream

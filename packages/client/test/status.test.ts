@@ -37,7 +37,7 @@ describe('status codes', () => {
     });
   }
 
-  test('204 No Content fails the connection with reason NO_CONTENT', async () => {
+  test('204 No Content fails the connection with code NO_CONTENT', async () => {
     const { logged, requests } = await answer(204, {}, '');
     assert.deepEqual(logged.log, ['error:NO_CONTENT:CLOSED']);
     assert.equal(logged.errors[0]?.status, 204);
@@ -72,7 +72,7 @@ describe('Content-Type', () => {
   }
   const refused = ['text/plain', 'text/exent-stream', 'text/event-streams', 'text/event-stream/x', 'application/json'];
   for (const type of refused) {
-    test(`"${type}" fails the connection with reason CONTENT_TYPE`, async () => {
+    test(`"${type}" fails the connection with code CONTENT_TYPE`, async () => {
       const { logged, requests } = await answer(200, { 'content-type': type });
       assert.deepEqual(logged.log, ['error:CONTENT_TYPE:CLOSED']);
       assert.equal(logged.errors[0]?.status, 200);

@@ -3,6 +3,7 @@
  * flags, and an environment variable (or several aliases) read when the flag is absent. The same table
  * prints `--help`, so the help always lists every flag with its variable and default.
  */
+import { HubError } from './errors.js';
 
 export interface FlagSpec {
   readonly name: string;
@@ -14,9 +15,14 @@ export interface FlagSpec {
   readonly description: string;
 }
 
-/** A usage error: the CLI prints the message and exits with code 2. */
-export class UsageError extends Error {
+/** A usage error (code `USAGE`): the CLI prints the message and exits with code 2. */
+export class UsageError extends HubError {
+  declare readonly code: 'USAGE';
   override readonly name = 'UsageError';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('USAGE', message, options);
+  }
 }
 
 export type FlagValues = Map<string, string | boolean | string[]>;

@@ -16,11 +16,11 @@ import { readTokenCheckFlags, TOKEN_CHECK_FLAGS } from './cli-token-checks.js';
 import { createHub, HUB_PATH } from './create-hub.js';
 import { mountDashboard } from './dashboard/mount-dashboard.js';
 import { openEventLog, parseStoreSpec, type StoreSpec } from './event-log-from-url.js';
-import { type HubOptions, resolveHubOptions } from './hub-options.js';
+import { type HubOptions, hubLogLimits, resolveHubOptions } from './hub-options.js';
 import { createHubServer } from './hub-server.js';
 import { isJwtAlgorithm, JWT_ALGORITHMS, type JwtAlgorithm } from './jwt.js';
 import {
-  DEFAULT_HEARTBEAT_SECONDS,
+  DEFAULT_HEARTBEAT_MS,
   DEFAULT_HISTORY_BYTES,
   DEFAULT_HISTORY_SIZE,
   DEFAULT_HOST,
@@ -134,7 +134,7 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
     name: 'heartbeat',
     kind: 'string',
     env: [T('HEARTBEAT')],
-    defaultText: String(DEFAULT_HEARTBEAT_SECONDS),
+    defaultText: String(DEFAULT_HEARTBEAT_MS / 1000),
     description: 'Seconds between keep-alive comments; 0 disables.',
   },
   {
@@ -316,16 +316,19 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
       throw new UsageError(`--cors-origins: "${origin}" is not an origin (scheme://host[:port], no path), nor "*"`);
     }
   }
+  // Flags are in seconds, 0 turning a feature off (Mercure's habit); the library takes milliseconds and null.
+  const heartbeat = integerFlag(values, 'heartbeat', DEFAULT_HEARTBEAT_MS / 1000, 0, 86_400);
+  const historySize = integerFlag(values, 'history-size', DEFAULT_HISTORY_SIZE, 0, 10 ** 8);
+  const historyBytes = integerFlag(values, 'history-bytes', DEFAULT_HISTORY_BYTES, 1, 2 ** 42);
   const ttl = integerFlag(values, 'history-ttl', 0, 0, 10 ** 9);
   const publicUrl = stringFlag(values, 'public-url');
   if (publicUrl !== undefined && !URL.canParse(publicUrl)) throw new UsageError('--public-url must be an absolute URL');
   const options: HubOptions = {
     anonymous: values.get('anonymous') === true,
     corsOrigins: cors,
-    heartbeat: integerFlag(values, 'heartbeat', DEFAULT_HEARTBEAT_SECONDS, 0, 86_400),
-    historySize: integerFlag(values, 'history-size', DEFAULT_HISTORY_SIZE, 0, 10 ** 8),
-    historyBytes: integerFlag(values, 'history-bytes', DEFAULT_HISTORY_BYTES, 1, 2 ** 42),
-    historyTtl: ttl === 0 ? null : ttl,
+    heartbeat: heartbeat === 0 ? null : heartbeat * 1000,
+    history:
+      historySize === 0 ? null : { size: historySize, maxBytes: historyBytes, maxAge: ttl === 0 ? null : ttl * 1000 },
     maxBody: integerFlag(values, 'max-body', DEFAULT_MAX_BODY_BYTES, 1, 2 ** 31),
     subscriberQueueBytes: integerFlag(values, 'subscriber-queue', DEFAULT_SUBSCRIBER_QUEUE_BYTES, 1024, 2 ** 31),
     maxSubscribers: integerFlag(values, 'max-subscribers', DEFAULT_MAX_SUBSCRIBERS, 1, 10 ** 7),
@@ -383,12 +386,8 @@ export async function runHub(config: HubConfig): Promise<void> {
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `${hubServer.scheme}://${host}:${port}`;
-  const { historySize, historyBytes, historyTtl, ...options } = config.options;
-  const eventLog = await openEventLog(config.store, {
-    ...(historySize !== undefined && { maxCount: historySize }),
-    ...(historyBytes !== undefined && { maxBytes: historyBytes }),
-    maxAge: historyTtl === undefined || historyTtl === null ? null : historyTtl * 1000,
-  });
+  const { history, ...options } = config.options;
+  const eventLog = await openEventLog(config.store, hubLogLimits(history));
   const hub = createHub({ ...options, eventLog, publicUrl: config.publicUrl ?? `${url}${HUB_PATH}` });
   server.on('request', hub.listener);
   if (hub.options.publisherTokens === null)

@@ -52,7 +52,9 @@ export interface PublishInput {
   topics: string | readonly string[];
   data?: string;
   id?: string;
-  type?: string;
+  /** The event type (`event:`; the `type` field of a Mercure publish request); default none (`message`). */
+  event?: string;
+  /** Reconnection delay hint in milliseconds (`retry:`). */
   retry?: number;
   private?: boolean;
 }
@@ -139,7 +141,7 @@ export function createHub(options: HubOptions = {}): Hub {
   const subscribeRoute = createSubscribeRoute(context);
   const subscriptionApi = subscriptions === null ? null : createSubscriptionApi(context, subscriptions);
   const sessionOptions: SessionOptions = {
-    keepAlive: config.heartbeatSeconds,
+    keepAlive: config.heartbeat,
     maxBufferedBytes: config.subscriberQueueBytes,
     slowClient: 'disconnect',
     polling: null,
@@ -208,7 +210,7 @@ export function createHub(options: HubOptions = {}): Hub {
         topics,
         data: input.data,
         id: input.id,
-        type: input.type,
+        event: input.event,
         retry: input.retry === undefined ? undefined : String(input.retry),
         private: input.private ?? false,
       });

@@ -1,3 +1,29 @@
+import type { DemoInputErrorCode } from './dashboard/demos/chat-message.js';
+
+/** Every code of the hub's errors; each subclass of HubError narrows it to its own. */
+export type HubErrorCode =
+  | TokenErrorCode
+  | SelectorErrorCode
+  | PublishErrorCode
+  | DemoInputErrorCode
+  /** A `tidings` command line the CLI refuses (it prints the message and exits with code 2). */
+  | 'USAGE';
+
+/**
+ * The base error class of @tidings/hub, of the shape every package's errors share: a string `code` to
+ * switch on, and the standard `cause` (ES2022) when another error led to it. Every error class of the
+ * hub extends it. Messages never include tokens, claims or internal error text.
+ */
+export class HubError extends Error {
+  readonly code: HubErrorCode;
+
+  constructor(code: HubErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HubError';
+    this.code = code;
+  }
+}
+
 /** Why a token was refused. The text never includes the token or its claims. */
 export type TokenErrorCode =
   /** Not three base64url parts, bad JSON, or too long. */
@@ -22,13 +48,12 @@ export type TokenErrorCode =
   | 'KEYS_UNAVAILABLE';
 
 /** A JWT failed verification or carries unusable claims (the hub answers 401; 503 for `KEYS_UNAVAILABLE`). */
-export class TokenError extends Error {
-  readonly code: TokenErrorCode;
+export class TokenError extends HubError {
+  declare readonly code: TokenErrorCode;
 
   constructor(code: TokenErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'TokenError';
-    this.code = code;
   }
 }
 
@@ -42,13 +67,12 @@ export type SelectorErrorCode =
   | 'UNKNOWN_MATCHER';
 
 /** A topic selector cannot be used (the hub answers 400, or 401 when it came from a token). */
-export class SelectorError extends Error {
-  readonly code: SelectorErrorCode;
+export class SelectorError extends HubError {
+  declare readonly code: SelectorErrorCode;
 
-  constructor(code: SelectorErrorCode, message: string) {
-    super(message);
+  constructor(code: SelectorErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'SelectorError';
-    this.code = code;
   }
 }
 
@@ -64,14 +88,13 @@ export type PublishErrorCode =
   | 'LOG_UNAVAILABLE';
 
 /** `hub.publish()` refused an update. `status` is what the HTTP API answers in the same case. */
-export class PublishError extends Error {
-  readonly code: PublishErrorCode;
+export class PublishError extends HubError {
+  declare readonly code: PublishErrorCode;
   readonly status: number;
 
-  constructor(code: PublishErrorCode, status: number, message: string) {
-    super(message);
+  constructor(code: PublishErrorCode, status: number, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'PublishError';
-    this.code = code;
     this.status = status;
   }
 }

@@ -1,15 +1,24 @@
-import { checkEventLog, type EventLog, MemoryLog } from '@tidings/server';
 import {
-  DEFAULT_HEARTBEAT_SECONDS,
+  checkEventLog,
+  type EventLog,
+  type HistoryOptions,
+  historyLimits,
+  type LogLimits,
+  MemoryLog,
+} from '@tidings/server';
+import {
+  DEFAULT_HEARTBEAT_MS,
   DEFAULT_HISTORY_BYTES,
+  DEFAULT_HISTORY_MAX_AGE_MS,
   DEFAULT_HISTORY_SIZE,
-  DEFAULT_HISTORY_TTL_SECONDS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_STREAMS_PER_CLIENT,
   DEFAULT_MAX_SUBSCRIBERS,
   DEFAULT_PUBLISH_RATE_PER_TOKEN,
   DEFAULT_STREAM_RATE_PER_CLIENT,
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
+  MAX_TIMER_MS,
+  MIN_HEARTBEAT_MS,
 } from './limits.js';
 import { LOG_LEVELS, type LogLevel, type LogSink, stdoutSink } from './logger.js';
 import {
@@ -25,17 +34,21 @@ export interface HubOptions extends TokenOptions {
   anonymous?: boolean;
   /** Origins allowed to use the hub from browsers (`*` for any, without credentials); default none. */
   corsOrigins?: readonly string[];
-  /** Seconds between keep-alive comments; default 30; null or 0 disables. */
-  heartbeat?: number | null;
-  /** Updates the default memory log keeps for replay; default 10000; 0 keeps none. Not with `log`. */
-  historySize?: number;
-  /** Bytes of updates the default memory log keeps (their event-stream encoding); default 67108864 (64 MiB). Not with `log`. */
-  historyBytes?: number;
-  /** Seconds the default memory log keeps an update; default null (until a size limit trims it). Not with `log`. */
-  historyTtl?: number | null;
   /**
-   * The event log that orders, keeps and feeds every update: default a `MemoryLog` with the history
-   * limits above. `@tidings/sqlite` keeps history across restarts; `@tidings/redis` makes several hubs
+   * Milliseconds between keep-alive comments, at least 1000; default 30000 (30 s); null sends none. (The
+   * CLI's `--heartbeat` takes seconds.)
+   */
+  heartbeat?: number | null;
+  /**
+   * What the default memory log keeps for `Last-Event-ID` replay, as `createChannel`'s `history`:
+   * `size` (updates, default 10000), `maxBytes` (their event-stream encoding, default 67108864: 64 MiB),
+   * `maxAge` (milliseconds, default null: until a size limit trims them); `null` keeps none. Not with
+   * `eventLog`.
+   */
+  history?: HistoryOptions | null;
+  /**
+   * The event log that orders, keeps and feeds every update: default a `MemoryLog` with the `history`
+   * limits. `@tidings/sqlite` keeps history across restarts; `@tidings/redis` makes several hubs
    * act as one. The hub closes it on `close()`.
    */
   eventLog?: EventLog;
@@ -74,7 +87,8 @@ export interface HubOptions extends TokenOptions {
 export interface ResolvedHubOptions extends ResolvedTokens {
   readonly anonymous: boolean;
   readonly corsOrigins: readonly string[];
-  readonly heartbeatSeconds: number | null;
+  /** Milliseconds between keep-alive comments; null: none. */
+  readonly heartbeat: number | null;
   readonly eventLog: EventLog;
   readonly maxBody: number;
   readonly subscriberQueueBytes: number;
@@ -91,47 +105,70 @@ export interface ResolvedHubOptions extends ResolvedTokens {
   readonly log: LogSink | null;
 }
 
-function positiveInteger(name: string, value: unknown, fallback: number, allowZero = false): number {
+function positiveInteger(name: string, value: unknown, fallback: number, hint = ''): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new TypeError(`${name} must be a whole number ${allowZero ? '>= 0' : '>= 1'}, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`${name} must be a whole number >= 1${hint}, got ${String(value)}`);
   }
   return value;
 }
 
 /** A limit that `null` turns off. */
 function limitOrNull(name: string, value: number | null | undefined, fallback: number): number | null {
-  return value === null ? null : positiveInteger(name, value, fallback);
+  return value === null ? null : positiveInteger(name, value, fallback, ' (or null for no limit)');
 }
+
+/**
+ * The event-log limits `history` asks for, with the hub's defaults: `tidings hub` gives them to the
+ * log its `--store` names. `null` keeps none (the log still orders and feeds every update).
+ */
+export function hubLogLimits(history: HistoryOptions | null | undefined): LogLimits {
+  const defaults = {
+    maxCount: DEFAULT_HISTORY_SIZE,
+    maxBytes: DEFAULT_HISTORY_BYTES,
+    maxAge: DEFAULT_HISTORY_MAX_AGE_MS,
+  };
+  return history === null ? { ...defaults, maxCount: 0 } : historyLimits(history, defaults);
+}
+
+/** Options renamed before the first release: a JavaScript caller still giving one learns the new name. */
+const RENAMED: Readonly<Record<string, string>> = {
+  historySize: 'history: { size } (or history: null to keep none)',
+  historyBytes: 'history: { maxBytes }',
+  historyTtl: 'history: { maxAge }, in milliseconds',
+};
 
 /** The given event log, or the default memory log with the history limits. */
 function resolveEventLog(options: HubOptions): EventLog {
-  const { eventLog: log, historySize, historyBytes, historyTtl } = options;
+  const { eventLog: log, history } = options;
   if (log !== undefined) {
-    if (historySize !== undefined || historyBytes !== undefined || historyTtl !== undefined) {
-      throw new TypeError(
-        'give either eventLog or historySize/historyBytes/historyTtl, not both: a log has its own limits',
-      );
-    }
+    if (history !== undefined)
+      throw new TypeError('give either eventLog or history, not both: a log has its own limits');
     checkEventLog(log, 'eventLog');
     return log;
   }
-  const ttl =
-    historyTtl === null
-      ? null
-      : historyTtl === undefined
-        ? DEFAULT_HISTORY_TTL_SECONDS
-        : positiveInteger('historyTtl', historyTtl, 0);
-  return new MemoryLog({
-    maxCount: positiveInteger('historySize', historySize, DEFAULT_HISTORY_SIZE, true),
-    maxBytes: positiveInteger('historyBytes', historyBytes, DEFAULT_HISTORY_BYTES),
-    maxAge: ttl === null ? null : ttl * 1000,
-  });
+  return new MemoryLog(hubLogLimits(history));
+}
+
+/** heartbeat is in milliseconds: a small number is refused, it is almost always seconds given by mistake. */
+function resolveHeartbeat(value: unknown): number | null {
+  if (value === undefined) return DEFAULT_HEARTBEAT_MS;
+  if (value === null) return null;
+  if (value === 0) throw new TypeError('heartbeat must not be 0: pass null to send no keep-alive comments');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < MIN_HEARTBEAT_MS || value > MAX_TIMER_MS) {
+    throw new TypeError(
+      `heartbeat must be a whole number of milliseconds from ${MIN_HEARTBEAT_MS} to ${MAX_TIMER_MS} (30000 is 30 s), or null to send no keep-alive comments; got ${String(value)}`,
+    );
+  }
+  return value;
 }
 
 /** Validates options at the call, with a TypeError that says how to fix them. */
 export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('createHub options must be an object');
+  for (const name of Object.keys(RENAMED)) {
+    if (name in options) throw new TypeError(`${name} is now ${RENAMED[name]}`);
+  }
   const tokens = resolveTokenOptions(options);
   const corsOrigins = options.corsOrigins ?? [];
   if (
@@ -142,8 +179,7 @@ export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions 
       'corsOrigins must be an array of origins such as "https://example.com" (scheme and host, no path) or "*"',
     );
   }
-  const heartbeat =
-    options.heartbeat === null ? 0 : positiveInteger('heartbeat', options.heartbeat, DEFAULT_HEARTBEAT_SECONDS, true);
+  const heartbeat = resolveHeartbeat(options.heartbeat);
   const publicUrl = options.publicUrl ?? 'http://localhost/.well-known/mercure';
   try {
     new URL(publicUrl);
@@ -160,7 +196,7 @@ export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions 
     ...tokens,
     anonymous: options.anonymous ?? false,
     corsOrigins,
-    heartbeatSeconds: heartbeat === 0 ? null : heartbeat,
+    heartbeat,
     eventLog,
     maxBody: positiveInteger('maxBody', options.maxBody, DEFAULT_MAX_BODY_BYTES),
     subscriberQueueBytes: positiveInteger(

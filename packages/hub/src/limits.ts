@@ -31,13 +31,24 @@ export const TIMEOUT_CHECK_INTERVAL_MS = 500;
 /** Milliseconds open requests get to finish after SIGTERM before their connections are cut. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 
-/** Seconds between keep-alive comments (`--heartbeat`), so proxies do not close idle streams; 0 disables. */
-export const DEFAULT_HEARTBEAT_SECONDS = 30;
+/**
+ * Milliseconds between keep-alive comments (`heartbeat`; `--heartbeat` takes seconds), so proxies do not
+ * close idle streams; null (`--heartbeat 0`) disables them.
+ */
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+/**
+ * Shortest `heartbeat`, in milliseconds: a smaller value is almost always seconds given where milliseconds
+ * are meant (`heartbeat: 30` would write to every subscriber 33 times a second).
+ */
+export const MIN_HEARTBEAT_MS = 1_000;
 
 /** Updates kept for `Last-Event-ID` replay (`--history-size`); older ones are trimmed first. */
 export const DEFAULT_HISTORY_SIZE = 10_000;
-/** Seconds an update stays in history (`--history-ttl`); `null` keeps updates until the size limit trims them. */
-export const DEFAULT_HISTORY_TTL_SECONDS: number | null = null;
+/**
+ * Milliseconds an update stays in history (`history.maxAge`; `--history-ttl` takes seconds); `null` keeps
+ * updates until the size limit trims them.
+ */
+export const DEFAULT_HISTORY_MAX_AGE_MS: number | null = null;
 /**
  * Bytes of updates kept for replay (`--history-bytes`): 64 MiB. A count alone does not bound memory:
  * 10,000 updates of up to 1 MiB each would be about 10 GiB (20 with their encoded copies).
@@ -45,8 +56,8 @@ export const DEFAULT_HISTORY_TTL_SECONDS: number | null = null;
 export const DEFAULT_HISTORY_BYTES = 64 * 1024 * 1024;
 /** Milliseconds between two looks at the event log's health (one timer per hub), to report a change. */
 export const LOG_HEALTH_CHECK_INTERVAL_MS = 1_000;
-/** Seconds between age-based history trims (the count and byte limits are enforced on every append). */
-export const HISTORY_TRIM_INTERVAL_SECONDS = 10;
+/** Milliseconds between age-based history trims (the count and byte limits are enforced on every append). */
+export const HISTORY_TRIM_INTERVAL_MS = 10_000;
 
 /**
  * Largest publish request body in bytes (`--max-body`): 1 MiB. Bigger bodies get 413 before they are

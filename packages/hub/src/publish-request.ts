@@ -15,7 +15,8 @@ export interface PublishFields {
   topics: string[];
   data: string;
   id?: string;
-  type?: string;
+  /** The event type: the publish request's `type` field (its Mercure name on the wire). */
+  event?: string;
   retry?: number;
   private: boolean;
 }
@@ -57,12 +58,12 @@ function isReservedTopic(topic: string): boolean {
   return path === HUB_PATH || path.startsWith(`${HUB_PATH}/`);
 }
 
-/** Checks the fields; returns them cleaned up, or a refusal. */
+/** Checks the fields; returns them cleaned up, or a refusal (whose reason names the wire fields). */
 export function checkPublishFields(raw: {
   topics: string[];
   data: string | undefined;
   id: string | undefined;
-  type: string | undefined;
+  event: string | undefined;
   retry: string | undefined;
   private: boolean;
 }): PublishFields | PublishRefusal {
@@ -74,7 +75,7 @@ export function checkPublishFields(raw: {
     ['topic', topics],
     ['data', [raw.data]],
     ['id', [raw.id]],
-    ['type', [raw.type]],
+    ['type', [raw.event]],
   ] as const) {
     if (values.some((value) => value !== undefined && hasLoneSurrogate(value)))
       return refuse(400, `${name} has a lone surrogate (\\uD800-\\uDFFF without its pair): it is not valid Unicode`);
@@ -93,13 +94,14 @@ export function checkPublishFields(raw: {
     if (problem !== null) return refuse(400, problem);
     fields.id = raw.id;
   }
-  if (raw.type !== undefined && raw.type !== '') {
-    if (raw.type.length > MAX_FIELD_LENGTH) return refuse(413, `type longer than ${MAX_FIELD_LENGTH} characters`);
-    if (hasForbiddenCharacters(raw.type))
+  const { event } = raw;
+  if (event !== undefined && event !== '') {
+    if (event.length > MAX_FIELD_LENGTH) return refuse(413, `type longer than ${MAX_FIELD_LENGTH} characters`);
+    if (hasForbiddenCharacters(event))
       return refuse(400, 'type must not contain control characters (CR, LF, NUL, ...)');
     // [spec] draft-08: the type "mercure" is reserved for events the hub generates itself.
-    if (raw.type === 'mercure') return refuse(400, 'type "mercure" is reserved for the hub');
-    fields.type = raw.type;
+    if (event === 'mercure') return refuse(400, 'type "mercure" is reserved for the hub');
+    fields.event = event;
   }
   if (raw.retry !== undefined) {
     // [spec] draft-08: retry "MUST consist solely of ASCII digits".
@@ -120,7 +122,7 @@ function fromForm(text: string): ReturnType<typeof checkPublishFields> {
     topics: form.getAll('topic'),
     data: form.get('data') ?? undefined,
     id: form.get('id') ?? undefined,
-    type: form.get('type') ?? undefined,
+    event: form.get('type') ?? undefined,
     retry: form.get('retry') ?? undefined,
     // [spec] draft-08: the presence of the field makes the update private, whatever its value.
     private: form.has('private'),
@@ -166,7 +168,7 @@ function fromJson(text: string): ReturnType<typeof checkPublishFields> {
     topics: topics as string[],
     data: data as string | undefined,
     id: id as string | undefined,
-    type: type as string | undefined,
+    event: type as string | undefined,
     retry,
     private: isPrivate,
   });

@@ -6,7 +6,7 @@
  */
 import { type EventLog, EventLogError } from '@tidings/server';
 import { generateEventId } from './event-id.js';
-import { HISTORY_TRIM_INTERVAL_SECONDS } from './limits.js';
+import { HISTORY_TRIM_INTERVAL_MS } from './limits.js';
 import type { Logger } from './logger.js';
 import type { HubMetrics } from './metrics.js';
 import type { PublishFields } from './publish-request.js';
@@ -39,7 +39,7 @@ export class UpdatePipeline {
     // Appends trim by count and bytes; this applies the age limit while nothing is published.
     this.#trimTimer = setInterval(() => {
       log.trim().catch((error) => logger.warn('history trim failed', { error: describeError(error) }));
-    }, HISTORY_TRIM_INTERVAL_SECONDS * 1000);
+    }, HISTORY_TRIM_INTERVAL_MS);
     this.#trimTimer.unref();
   }
 
@@ -56,7 +56,7 @@ export class UpdatePipeline {
         data: fields.data,
         private: fields.private,
         publishedAt: Date.now(),
-        ...(fields.type !== undefined && { type: fields.type }),
+        ...(fields.event !== undefined && { event: fields.event }),
         ...(fields.retry !== undefined && { retry: fields.retry }),
       });
       if (update !== null) this.#metrics.updatesPublished++;

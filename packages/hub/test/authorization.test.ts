@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TokenError } from '@tidings/hub';
 import {
   canPublish,
   canReceivePrivate,
   grantsFromClaims,
   MERCURE_DETAIL_TYPE,
   NO_GRANTS,
-  TokenError,
-} from '@tidings/hub';
+} from '../src/authorization.ts';
 
 const BASE = 'https://hub.example/.well-known/mercure';
 const grants = (claims: Record<string, unknown>) => grantsFromClaims(claims, BASE);

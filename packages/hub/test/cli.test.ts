@@ -309,7 +309,7 @@ describe('tidings token and tidings publish', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout.trim(), 'urn:cli:1');
       const [event] = await sub.waitForEvents(1);
-      assert.deepEqual([event!.type, event!.data, event!.lastEventId], ['note', 'from the cli', 'urn:cli:1']);
+      assert.deepEqual([event!.event, event!.data, event!.lastEventId], ['note', 'from the cli', 'urn:cli:1']);
       const refused = await runCli([
         'publish',
         '--url',

@@ -28,7 +28,7 @@ async function send(hub: RunningHub, topic: string, data: string, extra: [string
   return answer.body;
 }
 
-const messages = (sub: Subscription) => sub.events.filter((e) => e.type !== 'tidings-replay');
+const messages = (sub: Subscription) => sub.events.filter((e) => e.event !== 'tidings-replay');
 
 before(async () => {
   // Fail, not skip, when Redis is missing: these tests are the cluster contract.

@@ -56,7 +56,7 @@ describe('Mercure 0.x conformance', () => {
     const [event] = await sub.waitForEvents(1);
     assert.equal(event!.data, data);
     assert.equal(event!.lastEventId, answer.body, 'the SSE id is the id the publisher got back');
-    assert.equal(event!.type, 'message');
+    assert.equal(event!.event, 'message');
     sub.close();
   });
 

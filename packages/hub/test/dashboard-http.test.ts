@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createHub, limits, mountDashboard } from '@tidings/hub';
+import { createHub, mountDashboard } from '@tidings/hub';
 import { StatsSampler } from '../src/dashboard/stats-sampler.ts';
 import { openStatsStream } from '../src/dashboard/stats-stream.ts';
+import * as limits from '../src/limits.ts';
 import { type DashboardHub, startDashboardHub, until } from './dashboard-support.ts';
 import { KEY, startHub } from './support/hub-process.ts';
 import { PUBLISH_ALL, publish, subscribe, token, url } from './support/sse.ts';
@@ -184,7 +185,7 @@ test('the stats stream sends the kept samples first, then one stats event per sa
       assert.match(anonymous.headers.get('content-type')!, /^text\/event-stream/);
       assert.equal(anonymous.headers.get('x-accel-buffering'), 'no');
       const [first] = await anonymous.waitForEvents(1);
-      assert.equal(first!.type, 'stats');
+      assert.equal(first!.event, 'stats');
       assert.match(anonymous.raw(), new RegExp(`^event: stats\\nretry: ${limits.DASHBOARD_RETRY_MS}\\n`));
       const firstView = JSON.parse(first!.data);
       assert.ok(Array.isArray(firstView.samples), 'the first event carries the kept samples');
@@ -313,7 +314,7 @@ test('tidings hub --dashboard serves the dashboard, --demos the demos on their o
     const clock = await subscribe(`${hub.url}/demo/hub?topic=urn:tidings:demo:clock`);
     const stats = await subscribe(`${hub.url}/dashboard/stats`);
     const [tick] = await clock.waitForEvents(1, 5_000);
-    assert.equal(tick!.type, 'time');
+    assert.equal(tick!.event, 'time');
     assert.ok(Math.abs(Date.parse(tick!.data) - Date.now()) < 60_000, 'the clock sends the time');
     await stats.waitForEvents(1);
     // Streams still open at SIGTERM end, and the hub exits 0.

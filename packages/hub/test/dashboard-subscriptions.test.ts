@@ -48,7 +48,7 @@ test("the topic list is every node's active subscriptions, names shown only to a
         node: 'urn:uuid:other-node',
       }),
       private: true,
-      type: 'mercure',
+      event: 'mercure',
       publishedAt: Date.now(),
     });
     const local = await subscribe(url(running.hubUrl, [['topic', 'urn:here']]));

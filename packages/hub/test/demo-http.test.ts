@@ -2,7 +2,7 @@
 // itself, and the chat's POST checks its input (400/413/415/405 with a message) before publishing.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { limits } from '@tidings/hub';
+import * as limits from '../src/limits.ts';
 import { type DashboardHub, startDashboardHub } from './dashboard-support.ts';
 import { subscribe, url } from './support/sse.ts';
 
@@ -49,7 +49,7 @@ test('ticker, monitor and clock publish on their topics from inside the hub', as
   const clock = await subscribe(demoUrl('urn:tidings:demo:clock'));
   try {
     const prices = await ticker.waitForEvents(8);
-    assert.ok(prices.every((e) => e.type === 'price'));
+    assert.ok(prices.every((e) => e.event === 'price'));
     const symbols = new Set(prices.map((e) => JSON.parse(e.data).symbol));
     assert.deepEqual([...symbols].sort(), ['GULL', 'REEF', 'TIDE', 'WAVE']);
     const quote = JSON.parse(prices[0]!.data);
@@ -58,13 +58,13 @@ test('ticker, monitor and clock publish on their topics from inside the hub', as
     assert.ok(!Number.isNaN(Date.parse(quote.time)));
 
     await monitor.waitFor(
-      () => new Set(monitor.events.map((e) => e.type)).size === 5,
+      () => new Set(monitor.events.map((e) => e.event)).size === 5,
       'connections, requests, uptime, load and processes',
     );
-    const last = (type: string) => JSON.parse([...monitor.events].reverse().find((e) => e.type === type)!.data);
+    const last = (type: string) => JSON.parse([...monitor.events].reverse().find((e) => e.event === type)!.data);
     // A sample taken before the third subscription was attached counts two: wait for one taken after.
     await monitor.waitFor(
-      () => monitor.events.some((e) => e.type === 'connections' && JSON.parse(e.data).subscribers >= 3),
+      () => monitor.events.some((e) => e.event === 'connections' && JSON.parse(e.data).subscribers >= 3),
       'a connections sample that counts the three subscriptions of this test',
     );
     assert.ok(last('requests').total >= 3);
@@ -75,7 +75,7 @@ test('ticker, monitor and clock publish on their topics from inside the hub', as
     assert.ok(processes.processes.length > 0 && processes.processes.length <= limits.DEMO_TOP_PROCESSES);
 
     const ticks = await clock.waitForEvents(2);
-    assert.ok(ticks.every((e) => e.type === 'time'));
+    assert.ok(ticks.every((e) => e.event === 'time'));
     assert.ok(Date.parse(ticks[1]!.data) > Date.parse(ticks[0]!.data));
   } finally {
     ticker.close();
@@ -91,7 +91,7 @@ test('a chat message is checked, published on the chat topic and answered with i
     assert.equal(response.status, 200);
     const { id } = (await response.json()) as { id: string };
     const [event] = await reader.waitForEvents(1);
-    assert.equal(event!.type, 'message');
+    assert.equal(event!.event, 'message');
     assert.equal(event!.lastEventId, id);
     const message = JSON.parse(event!.data);
     assert.equal(message.name, 'Ada');
@@ -186,7 +186,7 @@ test('the demos publish to a hub of their own: nothing they send reaches the rea
     await demo.waitFor(() => demo.events.some((e) => JSON.parse(e.data).text === 'kept apart'), 'the chat message');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(
-      real.events.filter((e) => e.type !== 'tidings-replay'),
+      real.events.filter((e) => e.event !== 'tidings-replay'),
       [],
       'the real hub got no demo update, live or in its history',
     );

@@ -60,9 +60,9 @@ test('a subscriber discovers the hub and the last event id from the Link header,
     assert.equal(sub.status, 200);
     assert.equal(sub.headers.get('mercure-last-event-id'), advertisedId);
     await update('version 3');
-    await sub.waitFor(() => sub.events.filter((e) => e.type === 'message').length >= 2, 'two updates');
+    await sub.waitFor(() => sub.events.filter((e) => e.event === 'message').length >= 2, 'two updates');
     assert.deepEqual(
-      sub.events.filter((e) => e.type === 'message').map((e) => e.data),
+      sub.events.filter((e) => e.event === 'message').map((e) => e.data),
       ['version 2', 'version 3'],
     );
     sub.close();

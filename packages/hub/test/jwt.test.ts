@@ -5,17 +5,14 @@ import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:cryp
 import { describe, test } from 'node:test';
 import {
   createSigningKey,
-  createTokenVerifier,
   createVerifyKey,
-  JWT_ALGORITHMS,
   type JwtAlgorithm,
-  keySource,
-  localJwksSources,
   signJwt,
   type TokenChecks,
   TokenError,
-  type TokenVerifier,
 } from '@tidings/hub';
+import { JWT_ALGORITHMS } from '../src/jwt.ts';
+import { createTokenVerifier, keySource, localJwksSources, type TokenVerifier } from '../src/token-verifier.ts';
 
 const SECRET = '!ChangeThisMercureHubJWTSecretKey!-and-more-bytes-for-HS512-keys-64';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -77,9 +77,9 @@ describe('createHub: library API', () => {
       const seen: string[] = [];
       const remove = hub.onUpdate((update) => seen.push(update.id));
       const sub = await subscribe(url(`${base}/.well-known/mercure`, [['topic', 'urn:lib/{n}']]));
-      const id = await hub.publish({ topics: 'urn:lib/1', data: 'in-process', type: 'lib' });
+      const id = await hub.publish({ topics: 'urn:lib/1', data: 'in-process', event: 'lib' });
       const [event] = await sub.waitForEvents(1);
-      assert.deepEqual([event!.type, event!.data, event!.lastEventId], ['lib', 'in-process', id]);
+      assert.deepEqual([event!.event, event!.data, event!.lastEventId], ['lib', 'in-process', id]);
       assert.deepEqual(seen, [id]);
       remove();
       await assert.rejects(
@@ -108,7 +108,7 @@ describe('createHub: library API', () => {
   });
 
   test('options are checked at the call with a TypeError that says how to fix them', () => {
-    assert.throws(() => createHub({ historySize: -1 }), /historySize must be a whole number >= 0/);
+    assert.throws(() => createHub({ history: { size: -1 } }), /history.size must be a whole number of events >= 1/);
     assert.throws(() => createHub({ publisherKey: { key: '', alg: 'HS256' } }), /publisherKey: .*non-empty secret/);
     // A 3-byte HMAC key was recovered from one token in under 0.1 s: refused unless allowed on purpose.
     assert.throws(
@@ -128,6 +128,45 @@ describe('createHub: library API', () => {
     assert.throws(() => createHub({ publicUrl: 'relative' }), /publicUrl/);
     assert.throws(() => createHub({ maxBody: 0 }), /maxBody/);
     assert.throws(() => createHub({ logLevel: 'loud' as never }), /logLevel/);
+  });
+
+  test('durations are milliseconds and null turns a feature off; 0 and seconds are refused with the fix', async () => {
+    // Seconds given where milliseconds are meant would send a comment to every subscriber 33 times a second.
+    assert.throws(
+      () => createHub({ heartbeat: 30 }),
+      /heartbeat must be a whole number of milliseconds .*30000 is 30 s/,
+    );
+    assert.throws(() => createHub({ heartbeat: 0 }), /heartbeat must not be 0: pass null/);
+    assert.throws(() => createHub({ heartbeat: 2 ** 31 }), /heartbeat must be a whole number of milliseconds/);
+    assert.throws(() => createHub({ history: { size: 0 } }), /history.size .* pass history: null/);
+    assert.throws(() => createHub({ history: { maxAge: 0 } }), /history.maxAge .*milliseconds .*or null/);
+    assert.throws(() => createHub({ maxStreamsPerClient: 0 }), /maxStreamsPerClient .*or null for no limit/);
+    // The options' names before they were unified: a JavaScript caller learns the new one.
+    assert.throws(
+      () => createHub({ historyTtl: 60 } as never),
+      /historyTtl is now history: \{ maxAge \}, in milliseconds/,
+    );
+    assert.throws(() => createHub({ historySize: 0 } as never), /historySize is now history: \{ size \}/);
+    const off = createHub({ ...quiet, heartbeat: null, history: null });
+    const on = createHub({ ...quiet, heartbeat: 1000, history: { size: 1, maxAge: 60_000 } });
+    const byDefault = createHub(quiet);
+    try {
+      assert.equal(off.options.heartbeat, null);
+      assert.equal(on.options.heartbeat, 1000);
+      assert.equal(byDefault.options.heartbeat, 30_000, 'the default: 30 s');
+      for (const hub of [off, on]) {
+        const first = await hub.publish({ topics: 'urn:h', data: 'a' });
+        await hub.publish({ topics: 'urn:h', data: 'b' });
+        const replay = await hub.fetch(
+          new Request('http://hub.test/.well-known/mercure?topic=urn:h', { headers: { 'last-event-id': first } }),
+        );
+        // history: null keeps nothing to replay; size 1 keeps the newest, and the first has left it.
+        assert.equal(replay.headers.get('last-event-id'), 'earliest');
+        await replay.body?.cancel();
+      }
+    } finally {
+      await Promise.all([off.close(), on.close(), byDefault.close()]);
+    }
   });
 
   test('with no publisher key, every HTTP publish is 401 but hub.publish works', async () => {
@@ -223,7 +262,7 @@ describe('createHub: on an event log of its own', () => {
       release();
       const events = await readEvents(await pending, 2);
       assert.deepEqual(
-        events.map((e) => [e.type, e.data]),
+        events.map((e) => [e.event, e.data]),
         [
           ['tidings-replay', JSON.stringify({ lastEventId: first, requested: first })],
           ['message', 'during set-up'],
@@ -235,8 +274,8 @@ describe('createHub: on an event log of its own', () => {
     }
   });
 
-  test('historyBytes bounds the history in bytes; eventLog and history limits together are refused', async () => {
-    const hub = createHub({ ...quiet, historyBytes: 4096 });
+  test('history.maxBytes bounds the history in bytes; eventLog and history limits together are refused', async () => {
+    const hub = createHub({ ...quiet, history: { maxBytes: 4096 } });
     try {
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) ids.push(await hub.publish({ topics: 'urn:bytes', data: 'x'.repeat(1000) }));
@@ -249,8 +288,11 @@ describe('createHub: on an event log of its own', () => {
     } finally {
       await hub.close();
     }
-    assert.throws(() => createHub({ eventLog: new MemoryLog(), historySize: 5 }), /either eventLog or historySize/);
-    assert.throws(() => createHub({ historyBytes: 0 }), /historyBytes must be a whole number >= 1/);
+    assert.throws(() => createHub({ eventLog: new MemoryLog(), history: { size: 5 } }), /either eventLog or history/);
+    assert.throws(
+      () => createHub({ history: { maxBytes: 0 } }),
+      /history.maxBytes must be a whole number of bytes >= 1/,
+    );
     assert.throws(() => createHub({ eventLog: {} as never }), /eventLog must be an EventLog/);
   });
 

@@ -81,7 +81,7 @@ describe('publish: success', () => {
     assert.equal(await two.text(), 'urn:json:1');
     const events = await sub.waitForEvents(2);
     assert.deepEqual(
-      events.map((e) => [e.type, e.data]),
+      events.map((e) => [e.event, e.data]),
       [
         ['t', 'single'],
         ['message', 'array'],

@@ -49,7 +49,7 @@ async function query(
   const isStream = response.headers.get('content-type')?.startsWith('text/event-stream') === true;
   const text = isStream ? '' : await response.text();
   // The in-band `tidings-replay` event (README) is not an update: left out, so `events()` are the updates.
-  const parser = createParser({ onEvent: (event) => event.type !== 'tidings-replay' && received.push(event) });
+  const parser = createParser({ onEvent: (event) => event.event !== 'tidings-replay' && received.push(event) });
   const reading = isStream
     ? (async () => {
         try {

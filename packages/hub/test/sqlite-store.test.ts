@@ -56,7 +56,7 @@ test('a hub killed with SIGKILL and restarted on the same file replays everythin
       () => acknowledged.every((id) => all.events.some((e) => e.lastEventId === id)),
       'every acknowledged update after the restart',
     );
-    const stored = all.events.filter((e) => e.type !== 'tidings-replay').map((e) => e.lastEventId);
+    const stored = all.events.filter((e) => e.event !== 'tidings-replay').map((e) => e.lastEventId);
     all.close();
 
     // The subscriber of the killed hub resumes from the last id it saw: the rest, no gap, no duplicate.

@@ -196,7 +196,7 @@ describe('subscribe: replay after Last-Event-ID', () => {
       assert.equal(sub.headers.get('mercure-last-event-id'), first);
       const events = await sub.waitForEvents(3);
       assert.deepEqual(
-        events.map((e) => [e.type, e.data]),
+        events.map((e) => [e.event, e.data]),
         [
           ['tidings-replay', JSON.stringify({ lastEventId: first, requested: first })],
           ['message', '2'],

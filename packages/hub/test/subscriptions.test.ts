@@ -90,7 +90,7 @@ describe('subscription events', () => {
       const about = () => watcher.events.filter((e) => JSON.parse(e.data).match === 'https://example.com/a-topic');
       await watcher.waitFor(() => about().length === 1, 'the connect event');
       const [joined] = about();
-      assert.equal(joined!.type, 'mercure');
+      assert.equal(joined!.event, 'mercure');
       const doc = JSON.parse(joined!.data);
       assert.equal(doc.type, 'subscription');
       assert.equal(doc.match_type, 'exact');
@@ -105,7 +105,7 @@ describe('subscription events', () => {
       const gone = JSON.parse(left!.data);
       assert.equal(gone.id, doc.id);
       assert.equal(gone.active, false);
-      assert.equal(left!.type, 'mercure');
+      assert.equal(left!.event, 'mercure');
       // A later public update reaches the outsider first, so it would have had the private ones by now.
       await hub.hub.publish({ topics: 'urn:marker', data: 'marker' });
       const [first] = await outsider.waitForEvents(1);
@@ -255,7 +255,7 @@ describe('subscription API', () => {
         ]),
         { authorization: `Bearer ${WATCH_ALL}` },
       );
-      const events = (await watcher.waitForEvents(3)).filter((e) => e.type === 'mercure');
+      const events = (await watcher.waitForEvents(3)).filter((e) => e.event === 'mercure');
       const changes = events.map((e) => JSON.parse(e.data)).map((d) => `${d.match}:${d.active}`);
       assert.deepEqual(changes.slice(0, 2), ['urn:join:2:true', 'urn:join:1:false']);
       second.close();
@@ -284,12 +284,12 @@ describe('nodes that stop', () => {
           node: 'urn:uuid:dead-node',
         }),
         private: true,
-        type: 'mercure',
+        event: 'mercure',
         publishedAt: Date.now(),
       });
       const watcher = await subscribe(url(hub.hubUrl, [['match', topic]]), { authorization: `Bearer ${WATCH_ALL}` });
       await watcher.waitFor(() => watcher.events.some((e) => JSON.parse(e.data).active === false), 'the expiry event');
-      const expired = JSON.parse(watcher.events.find((e) => e.type === 'mercure')!.data);
+      const expired = JSON.parse(watcher.events.find((e) => e.event === 'mercure')!.data);
       assert.equal(expired.id, topic);
       assert.equal((await api(hub.origin, topic, WATCH_ALL)).status, 404);
       watcher.close();
@@ -304,7 +304,7 @@ describe('nodes that stop', () => {
     try {
       const seen: { active: boolean; id: string }[] = [];
       hub.hub.onUpdate((update) => {
-        if (update.type === 'mercure' && update.data.includes('urn:comeback')) seen.push(JSON.parse(update.data));
+        if (update.event === 'mercure' && update.data.includes('urn:comeback')) seen.push(JSON.parse(update.data));
       });
       const member = await subscribe(url(hub.hubUrl, [['match', 'urn:comeback']]));
       await member.waitFor(() => true, 'open');
@@ -316,7 +316,7 @@ describe('nodes that stop', () => {
         topics: [announced.id],
         data: JSON.stringify({ ...announced, active: false }),
         private: true,
-        type: 'mercure',
+        event: 'mercure',
         publishedAt: Date.now(),
       });
       for (let i = 0; i < 100 && seen.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -337,7 +337,7 @@ describe('nodes that stop', () => {
     const hub = await start();
     const seen: string[] = [];
     hub.hub.onUpdate((update) => {
-      if (update.type === 'mercure') seen.push(`${JSON.parse(update.data).match}:${JSON.parse(update.data).active}`);
+      if (update.event === 'mercure') seen.push(`${JSON.parse(update.data).match}:${JSON.parse(update.data).active}`);
     });
     const member = await subscribe(url(hub.hubUrl, [['match', 'urn:closing']]));
     for (let i = 0; i < 100 && seen.length < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -367,7 +367,7 @@ describe('limits and the CLI', () => {
           node: 'urn:uuid:many-node',
         }),
         private: true,
-        type: 'mercure',
+        event: 'mercure',
         publishedAt: Date.now(),
       });
     }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileSelector, compileUriTemplate, SelectorError } from '@tidings/hub';
+import { SelectorError } from '@tidings/hub';
 import { MAX_SHARED_SELECTORS } from '../src/limits.ts';
 import { MatchBudget } from '../src/match-budget.ts';
+import { compileSelector } from '../src/topic-selector.ts';
+import { compileUriTemplate } from '../src/uri-template.ts';
 import { compileUrlPattern } from '../src/url-pattern.ts';
 
 const BASE = 'https://hub.example/.well-known/mercure';

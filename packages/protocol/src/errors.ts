@@ -9,12 +9,16 @@ export type ProtocolErrorCode =
   /** `retry` given to the serializer is not a non-negative safe integer. */
   | 'INVALID_RETRY';
 
-/** The one error class of @tidings/protocol. Messages never include the offending text itself. */
+/**
+ * The one error class of @tidings/protocol, of the shape every package's errors share: a string `code`
+ * to switch on, and the standard `cause` (ES2022) when another error led to it. Messages never include
+ * the offending text itself.
+ */
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;
 
-  constructor(code: ProtocolErrorCode, message: string) {
-    super(message);
+  constructor(code: ProtocolErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ProtocolError';
     this.code = code;
   }

@@ -3,8 +3,11 @@ import { DEFAULT_MAX_LINE_LENGTH } from './limits.js';
 
 /** One dispatched event, as the WHATWG "dispatch the event" steps build it. */
 export interface ParsedEvent {
-  /** The event type: the block's last `event:` value, or `message` when there was none or it was empty. */
-  type: string;
+  /**
+   * The event type: the block's last `event:` value, or `message` when there was none or it was empty.
+   * Named after the field, as in `encodeEvent` and eventsource-parser (a DOM MessageEvent calls it `type`).
+   */
+  event: string;
   /** The `data:` lines of the block joined with LF. */
   data: string;
   /** The last event ID buffer: set by `id:` and kept across events until the next `id:` changes it. */
@@ -187,7 +190,7 @@ class Parser implements EventStreamParser {
     this.#hasData = false;
     this.#eventTypeBuffer = '';
     // [spec] the type defaults to "message"
-    this.#onEvent({ type: type === '' ? 'message' : type, data, lastEventId: this.#lastEventId });
+    this.#onEvent({ event: type === '' ? 'message' : type, data, lastEventId: this.#lastEventId });
   }
 
   #appendData(value: string): void {

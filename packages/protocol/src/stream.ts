@@ -1,7 +1,7 @@
 import type { ProtocolError } from './errors.js';
 import { createParser, type ParsedEvent, type ParserOptions } from './parser.js';
 
-export interface EventStreamParserOptions extends ParserOptions {
+export interface EventStreamParserStreamOptions extends ParserOptions {
   /** Called for every comment line. */
   onComment?: (comment: string) => void;
   /** Called for every valid `retry:` field, in milliseconds. */
@@ -15,10 +15,12 @@ export interface EventStreamParserOptions extends ParserOptions {
 
 /**
  * A web-streams `TransformStream` from the bytes (or text) of an event stream to parsed events:
- * `response.body.pipeThrough(new EventStreamParser())`.
+ * `response.body.pipeThrough(new EventStreamParserStream())`. Named as the platform names a stream form
+ * of an object (`TextDecoder` / `TextDecoderStream`): `createParser` returns an `EventStreamParser`, and
+ * this is that parser as a stream.
  */
-export class EventStreamParser extends TransformStream<string | Uint8Array, ParsedEvent> {
-  constructor(options: EventStreamParserOptions = {}) {
+export class EventStreamParserStream extends TransformStream<string | Uint8Array, ParsedEvent> {
+  constructor(options: EventStreamParserStreamOptions = {}) {
     const { onComment, onRetry, onError = 'terminate', ...parserOptions } = options;
     let parser: ReturnType<typeof createParser> | undefined;
     super({

@@ -18,7 +18,7 @@ import {
   type ParsedEvent,
   ProtocolError,
 } from '@tidings/protocol';
-import { EventStreamParser } from '@tidings/protocol/stream';
+import { EventStreamParserStream } from '@tidings/protocol/stream';
 import fc from 'fast-check';
 import { checkProperty, FUZZ_TEST_OPTIONS } from '../../../test-support/fuzz-check.ts';
 import { collect, splitAtPositions } from './collect.ts';
@@ -308,7 +308,7 @@ describe('fuzz: the parser against the reference', () => {
 
 describe('fuzz: the stream parser (@tidings/protocol/stream)', () => {
   test(
-    'arbitrary bytes through EventStreamParser give the events, comments and retries of createParser',
+    'arbitrary bytes through EventStreamParserStream give the events, comments and retries of createParser',
     FUZZ_TEST_OPTIONS,
     async (t) => {
       await check(
@@ -325,7 +325,7 @@ describe('fuzz: the stream parser (@tidings/protocol/stream)', () => {
             },
           });
           const parsed = source.pipeThrough(
-            new EventStreamParser({
+            new EventStreamParserStream({
               onComment: (comment) => comments.push(comment),
               onRetry: (ms) => retries.push(ms),
               onError: () => {},
@@ -373,7 +373,7 @@ function expectedFrom(sent: EventFields[]): Omit<Outcome, 'comments'> {
     if (fields.retry !== undefined) retries.push(fields.retry);
     // An event without a data line is not dispatched; the format carries every line end as LF.
     if (fields.data !== undefined) {
-      events.push({ type: fields.event || 'message', data: fields.data.replace(/\r\n|\r/g, '\n'), lastEventId });
+      events.push({ event: fields.event || 'message', data: fields.data.replace(/\r\n|\r/g, '\n'), lastEventId });
     }
   }
   return { events, retries, lastEventId };

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { createParser, DEFAULT_MAX_LINE_LENGTH, type ParsedEvent, ProtocolError } from '@tidings/protocol';
 import { bytes, collect } from './collect.ts';
 
-const message = (data: string, lastEventId = '', type = 'message'): ParsedEvent => ({ type, data, lastEventId });
+const message = (data: string, lastEventId = '', event = 'message'): ParsedEvent => ({ event, data, lastEventId });
 
 describe('parser: input decoding', () => {
   test('strings and UTF-8 bytes give the same events', () => {

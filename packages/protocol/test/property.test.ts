@@ -27,11 +27,11 @@ describe('parser properties', () => {
   test('the corpus gives its expected events', () => {
     assert.deepEqual(summary(collect([CORPUS])), {
       events: [
-        { type: 'add', data: 'héllo', lastEventId: '1' },
-        { type: 'message', data: 'line one\n two 𝄞', lastEventId: '1' },
-        { type: 'message', data: '', lastEventId: '' },
-        { type: 'message', data: 'x: y', lastEventId: '' },
-        { type: 'message', data: '€ end', lastEventId: '' },
+        { event: 'add', data: 'héllo', lastEventId: '1' },
+        { event: 'message', data: 'line one\n two 𝄞', lastEventId: '1' },
+        { event: 'message', data: '', lastEventId: '' },
+        { event: 'message', data: 'x: y', lastEventId: '' },
+        { event: 'message', data: '€ end', lastEventId: '' },
       ],
       comments: ['opening comment', '中文 comment'],
       retries: [2500],
@@ -96,7 +96,7 @@ describe('round trip', () => {
     for (const seed of SEEDS) {
       const next = random(seed);
       const sent: EventFields[] = [];
-      const expected: { type: string; data: string; lastEventId: string }[] = [];
+      const expected: { event: string; data: string; lastEventId: string }[] = [];
       let lastEventId = '';
       const count = 1 + Math.floor(next() * 12);
       for (let i = 0; i < count; i++) {
@@ -108,7 +108,7 @@ describe('round trip', () => {
         if (fields.id !== undefined) lastEventId = fields.id;
         // The format has no way to carry CR: every line end arrives as LF.
         const data = (fields.data ?? '').replace(/\r\n|\r/g, '\n');
-        expected.push({ type: fields.event ? fields.event : 'message', data, lastEventId });
+        expected.push({ event: fields.event ? fields.event : 'message', data, lastEventId });
       }
       const stream = sent.map(formatEvent).join('');
       const splits = Math.floor(next() * 20);

@@ -25,7 +25,7 @@ export function readAsTheStandardSays(stream: string): Outcome {
         type = '';
         continue;
       }
-      out.events.push({ type: type || 'message', data: data.slice(0, -1), lastEventId: idBuffer });
+      out.events.push({ event: type || 'message', data: data.slice(0, -1), lastEventId: idBuffer });
       data = '';
       type = '';
       continue;

@@ -95,3 +95,14 @@ export const FEED_SLACK_BYTES = 8 * 1024 * 1024;
  * unknown.
  */
 export const SETTLE_SCAN_MAX = 1000;
+
+/**
+ * The newest entries each node keeps in memory in front of Redis by default (`recentEntries.maxCount`;
+ * never more than the log's own `limits`), the same as @tidings/sqlite's window: a reconnect storm
+ * replays them to many clients at once, and read from memory they cost no round trip, no RESP decoding
+ * and one encoding per entry for every replay (bench/replay-storm.mjs). Kept exact from the feed (feed-window.ts).
+ */
+export const RECENT_ENTRIES_MAX_COUNT = 10_000;
+
+/** Bytes of that window by default (`recentEntries.maxBytes`, entry sizes as `LogEntry.size`): memory stays bounded whatever the entries' size. */
+export const RECENT_ENTRIES_MAX_BYTES = 16 * 1024 * 1024;

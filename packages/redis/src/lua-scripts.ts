@@ -52,7 +52,8 @@ end
 
 -- Trims the history to the limits (as MemoryLog does: oldest first, the newest kept unless maxCount
 -- is 0), dropping the ids of the trimmed entries from the index, then drops trimmed entries from the
--- stream beyond the feed slack. cutoff is nil for no age limit. Returns the entries trimmed.
+-- stream beyond the feed slack. cutoff is nil for no age limit. Returns the entries trimmed, and the
+-- highest position trimmed (every node's window of recent entries drops what is at or below it).
 local function trim(stream, ids, meta, maxCount, maxBytes, cutoff)
   local m = redis.call('HMGET', meta, 'count', 'bytes', 'trimmed', 'lingerBytes')
   local count = tonumber(m[1]) or 0
@@ -106,7 +107,7 @@ local function trim(stream, ids, meta, maxCount, maxBytes, cutoff)
     redis.call('HSET', meta, 'count', str(count), 'bytes', str(bytes), 'trimmed', str(trimmed),
       'lingerBytes', str(linger))
   end
-  return removed
+  return removed, trimmed
 end
 
 local function cutoffOf(arg)
@@ -118,7 +119,9 @@ end
 /**
  * KEYS stream, ids, meta. ARGV deadline (Redis ms), floor (a position this node saw), maxCount,
  * maxBytes, age cutoff ('' for none), id, size, then the field/value pairs of the entry.
- * Returns {-1} past the deadline, {0} for a duplicate id, {1, position, trimmed} when stored.
+ * Returns {-1} past the deadline, {0} for a duplicate id, and when stored {1, position, removed,
+ * trimmed, lost}: the entries this append trimmed, the highest position trimmed (as a string), and 1
+ * when Redis had lost its counters or entries (seq below the floor, or behind the stream), else 0.
  */
 export const APPEND = script(`
 local stream, ids, meta = KEYS[1], KEYS[2], KEYS[3]
@@ -130,7 +133,11 @@ if redis.call('HEXISTS', ids, id) == 1 then return {0} end
 -- seq to it, so no position is given twice.
 local seq = tonumber(redis.call('HGET', meta, 'seq')) or 0
 local floor = tonumber(ARGV[2]) or 0
-if floor > seq then seq = floor end
+local lost = 0
+if floor > seq then
+  seq = floor
+  lost = 1
+end
 local values = {}
 for i = 8, #ARGV do values[#values + 1] = ARGV[i] end
 local n = seq + 1
@@ -140,19 +147,24 @@ if type(added) == 'table' and added.err then
   local top = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
   if top == nil then return redis.error_reply(added.err) end
   n = position(top[1]) + 1
+  lost = 1
   redis.call('XADD', stream, str(n) .. '-0', unpack(values))
 end
 redis.call('HSET', ids, id, str(n))
 redis.call('HSET', meta, 'seq', str(n))
 redis.call('HINCRBY', meta, 'count', 1)
 redis.call('HINCRBY', meta, 'bytes', ARGV[7])
-local removed = trim(stream, ids, meta, tonumber(ARGV[3]), tonumber(ARGV[4]), cutoffOf(ARGV[5]))
-return {1, n, removed}
+local removed, trimmed = trim(stream, ids, meta, tonumber(ARGV[3]), tonumber(ARGV[4]), cutoffOf(ARGV[5]))
+return {1, n, removed, str(trimmed), lost}
 `);
 
-/** KEYS stream, ids, meta. ARGV maxCount, maxBytes, age cutoff ('' for none). Returns the entries trimmed. */
+/**
+ * KEYS stream, ids, meta. ARGV maxCount, maxBytes, age cutoff ('' for none). Returns {removed, trimmed}:
+ * the entries trimmed, and the highest position trimmed (as a string).
+ */
 export const TRIM = script(`
-return trim(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[1]), tonumber(ARGV[2]), cutoffOf(ARGV[3]))
+local removed, trimmed = trim(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[1]), tonumber(ARGV[2]), cutoffOf(ARGV[3]))
+return {removed, str(trimmed)}
 `);
 
 /**
@@ -180,19 +192,23 @@ return {found[1], field(found[2], 'id')}
 `);
 
 /**
- * KEYS meta. ARGV floor (the highest position the node saw). Returns {seconds, microseconds, seq}:
- * Redis's clock and the newest position. A seq below the floor means Redis lost data (it restarted
- * without it): lifting seq to the floor keeps positions from being given twice.
+ * KEYS meta. ARGV floor (the highest position the node saw). Returns {seconds, microseconds, seq,
+ * trimmed, lost}: Redis's clock, the newest position, the highest position trimmed, and 1 when seq was
+ * below the floor, else 0. That means Redis lost data (it restarted without it): lifting seq to the
+ * floor keeps positions from being given twice.
  */
 export const PROBE = script(`
 local t = redis.call('TIME')
-local seq = tonumber(redis.call('HGET', KEYS[1], 'seq')) or 0
+local m = redis.call('HMGET', KEYS[1], 'seq', 'trimmed')
+local seq = tonumber(m[1]) or 0
 local floor = tonumber(ARGV[1]) or 0
+local lost = 0
 if floor > seq then
   redis.call('HSET', KEYS[1], 'seq', str(floor))
   seq = floor
+  lost = 1
 end
-return {t[1], t[2], str(seq)}
+return {t[1], t[2], str(seq), str(tonumber(m[2]) or 0), str(lost)}
 `);
 
 /**

@@ -14,12 +14,35 @@ import { FEED_BATCH_SIZE, FEED_BLOCK_MS, FEED_RETRY_MAX_MS, FEED_RETRY_MIN_MS } 
 import { CommandFailure, monotonicNow, type RedisConnection } from './redis-connection.js';
 import { decodeStreamEntry, positionOf } from './stream-entry.js';
 
+/** What a RedisFeed reads and whom it tells. */
+export interface RedisFeedOptions {
+  /** A connection of its own: the blocking XREAD holds it. */
+  readonly connection: RedisConnection;
+  /** The stream key. */
+  readonly stream: string;
+  /** Milliseconds a read may take beyond its block time. */
+  readonly commandTimeout: number;
+  /** Called when the feed's health changes. */
+  readonly onChange: () => void;
+  /** Called with each position read, so the log knows the newest position it has seen. */
+  readonly onPosition: (position: number) => void;
+  /**
+   * Called with each entry, in position order, before the listeners get it; returns the object they
+   * get (the log's window of recent entries gives its own when it has that position already).
+   */
+  readonly onEntry: (entry: LogEntry) => LogEntry;
+  /** Called when positions are skipped: they left the stream before the feed read them, or were not ours. */
+  readonly onLost: () => void;
+}
+
 export class RedisFeed {
   readonly #connection: RedisConnection;
   readonly #stream: string;
   readonly #commandTimeout: number;
   readonly #onChange: () => void;
   readonly #onPosition: (position: number) => void;
+  readonly #onEntry: (entry: LogEntry) => LogEntry;
+  readonly #onLost: () => void;
   readonly #listeners = new FeedListeners();
   #cursor: number | null = null;
   #closed = false;
@@ -30,22 +53,14 @@ export class RedisFeed {
   #loop: Promise<void> = Promise.resolve();
   #wake: (() => void) | null = null;
 
-  /**
-   * `onChange` is called when the feed's health changes; `onPosition` with each position read, so the
-   * log knows the newest position it has seen.
-   */
-  constructor(
-    connection: RedisConnection,
-    stream: string,
-    commandTimeout: number,
-    onChange: () => void,
-    onPosition: (position: number) => void,
-  ) {
-    this.#connection = connection;
-    this.#stream = stream;
-    this.#commandTimeout = commandTimeout;
-    this.#onChange = onChange;
-    this.#onPosition = onPosition;
+  constructor(options: RedisFeedOptions) {
+    this.#connection = options.connection;
+    this.#stream = options.stream;
+    this.#commandTimeout = options.commandTimeout;
+    this.#onChange = options.onChange;
+    this.#onPosition = options.onPosition;
+    this.#onEntry = options.onEntry;
+    this.#onLost = options.onLost;
   }
 
   /** Starts the loop after `position` (the log's newest when this node first reached Redis). Once. */
@@ -155,15 +170,19 @@ export class RedisFeed {
       if (position !== null && position > cursor) {
         this.#missed += position - cursor;
         this.#cursor = position;
+        this.#onLost();
       }
       return;
     }
     if (entry.position <= cursor) return;
-    if (entry.position > cursor + 1) this.#missed += entry.position - cursor - 1;
+    if (entry.position > cursor + 1) {
+      this.#missed += entry.position - cursor - 1;
+      this.#onLost();
+    }
     this.#cursor = entry.position;
     this.#delivered++;
     this.#onPosition(entry.position);
-    this.#listeners.emit(entry);
+    this.#listeners.emit(this.#onEntry(entry));
   }
 }
 

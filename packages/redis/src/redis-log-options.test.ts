@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, MAX_PREFIX_LENGTH } from './limits.js';
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_PREFIX,
+  MAX_PREFIX_LENGTH,
+  RECENT_ENTRIES_MAX_BYTES,
+  RECENT_ENTRIES_MAX_COUNT,
+} from './limits.js';
 import { redactUrl, resolveRedisLogOptions } from './redis-log-options.js';
 
 const SECRET = 's3cret-pa55';
@@ -23,6 +30,7 @@ test('options: defaults are filled in', () => {
   assert.equal(resolved.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS);
   assert.equal(resolved.commandTimeout, DEFAULT_COMMAND_TIMEOUT_MS);
   assert.deepEqual(resolved.limits, { maxCount: 10_000, maxBytes: 64 * 1024 * 1024, maxAge: null });
+  assert.deepEqual(resolved.recentEntries, { maxCount: RECENT_ENTRIES_MAX_COUNT, maxBytes: RECENT_ENTRIES_MAX_BYTES });
   for (const url of [`redis://:${SECRET}@h:1/2`, `rediss://user:${SECRET}@h`, 'redis://[::1]:6379/0']) {
     assert.equal(resolveRedisLogOptions({ url }).url, url);
   }
@@ -41,6 +49,22 @@ test('options: bad values are a TypeError that says how to fix them, and never s
   refused({ url: 'redis://h', connectTimeout: 0 }, /connectTimeout must be a whole number of milliseconds >= 1/);
   refused({ url: 'redis://h', commandTimeout: 1.5 }, /commandTimeout must be a whole number of milliseconds >= 1/);
   refused({ url: 'redis://h', limits: { maxCount: -1 } }, /limits.maxCount must be a whole number >= 0/);
+});
+
+test('options: the window of recent entries is never larger than the limits; null keeps none', () => {
+  const url = 'redis://h';
+  assert.deepEqual(resolveRedisLogOptions({ url, limits: { maxCount: 50, maxBytes: 4096 } }).recentEntries, {
+    maxCount: 50,
+    maxBytes: 4096,
+  });
+  assert.deepEqual(resolveRedisLogOptions({ url, recentEntries: { maxCount: 7 } }).recentEntries, {
+    maxCount: 7,
+    maxBytes: RECENT_ENTRIES_MAX_BYTES,
+  });
+  assert.deepEqual(resolveRedisLogOptions({ url, recentEntries: null }).recentEntries, { maxCount: 0, maxBytes: 0 });
+  refused({ url, recentEntries: 5 }, /recentEntries must be \{ maxCount, maxBytes \}, null/);
+  refused({ url, recentEntries: { maxCount: -1 } }, /recentEntries.maxCount must be a whole number >= 0/);
+  refused({ url, recentEntries: { maxBytes: 1.5 } }, /recentEntries.maxBytes must be a whole number >= 0/);
 });
 
 test('redactUrl drops the user and password', () => {

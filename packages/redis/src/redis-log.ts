@@ -22,6 +22,7 @@ import {
   type ResolvedLogLimits,
   toLogEntry,
 } from '@tidings/server';
+import { FeedWindow } from './feed-window.js';
 import { AGE_TRIM_INTERVAL_MS, PROBE_INTERVAL_MS, READ_TIMEOUT_MS, TRIM_BUDGET } from './limits.js';
 import { type LogKeys, logKeys } from './log-keys.js';
 import { APPEND, type LuaScript, MARK, PROBE, READ, SETTLE, TRIM } from './lua-scripts.js';
@@ -47,6 +48,8 @@ export interface RedisLogStats {
   readonly uncertainAppends: number;
   /** The position this instance's feed delivered last (null until it first reached Redis). */
   readonly feedPosition: number | null;
+  /** Entries in this instance's window of recent entries (reads inside it need no Redis). */
+  readonly recentEntries: number;
 }
 
 const closedError = () => new EventLogError('LOG_CLOSED', 'the event log is closed');
@@ -77,6 +80,8 @@ export class RedisLog implements EventLog {
    */
   readonly #reads: RedisConnection;
   readonly #feed: RedisFeed;
+  /** The newest entries, from the feed and this node's appends: reads inside need no Redis (feed-window.ts). */
+  readonly #recent: FeedWindow;
   #closed = false;
   /** Redis's clock minus monotonicNow(), from the last probe; null until a probe answered. */
   #clockOffset: number | null = null;
@@ -106,13 +111,16 @@ export class RedisLog implements EventLog {
       this.#changed();
     });
     this.#reads = new RedisConnection({ ...settings, name: 'tidings-reads' }, () => this.#changed());
-    this.#feed = new RedisFeed(
-      new RedisConnection({ ...settings, name: 'tidings-feed' }, () => this.#changed()),
-      this.#keys.stream,
-      this.#options.commandTimeout,
-      () => this.#changed(),
-      (position) => this.#see(position),
-    );
+    this.#recent = new FeedWindow(this.#options.recentEntries.maxCount, this.#options.recentEntries.maxBytes);
+    this.#feed = new RedisFeed({
+      connection: new RedisConnection({ ...settings, name: 'tidings-feed' }, () => this.#changed()),
+      stream: this.#keys.stream,
+      commandTimeout: this.#options.commandTimeout,
+      onChange: () => this.#changed(),
+      onPosition: (position) => this.#see(position),
+      onEntry: (entry) => this.#recent.fed(entry),
+      onLost: () => this.#recent.lost(),
+    });
     this.#every(PROBE_INTERVAL_MS, () => this.#probe());
     if (this.limits.maxAge !== null) this.#every(AGE_TRIM_INTERVAL_MS, () => this.#trimOnce());
   }
@@ -134,13 +142,14 @@ export class RedisLog implements EventLog {
     return log;
   }
 
-  /** Counters for metrics: feed deliveries and misses, appends with an unknown outcome. */
+  /** Counters for metrics: feed deliveries and misses, appends with an unknown outcome, the window's size. */
   get stats(): RedisLogStats {
     return {
       delivered: this.#feed.delivered,
       missed: this.#feed.missed,
       uncertainAppends: this.#uncertain,
       feedPosition: this.#feed.position,
+      recentEntries: this.#recent.size,
     };
   }
 
@@ -181,19 +190,33 @@ export class RedisLog implements EventLog {
       throw this.#failed(failure);
     }
     this.#succeeded();
-    const [status, position] = Array.isArray(reply) ? reply : [];
+    const [status, position, , trimmed, lost] = Array.isArray(reply) ? reply : [];
     if (status === 0) return null;
     if (status === 1 && typeof position === 'number') {
       this.#see(position);
-      return toLogEntry(fields, position, size);
+      const entry = toLogEntry(fields, position, size);
+      // Redis had lost entries or counters: what the window holds from before may be gone from Redis.
+      if (lost === 1) this.#recent.clear();
+      this.#recent.appended(entry, this.#feed.position ?? 0);
+      this.#recent.trimmedThrough(Number(trimmed));
+      return entry;
     }
     // -1: it reached Redis after its deadline (a slow or stalled connection); nothing was stored.
     throw new EventLogError('LOG_UNAVAILABLE', 'redis answered too late; the event was not stored');
   }
 
+  /**
+   * From the window of recent entries when it reaches back to `after + 1` (and the feed is current),
+   * else from Redis. A page from the window may end before entries that are in Redis already but have
+   * not come through this node's feed yet: a reader that follows the feed (LogSubscriber) gets them
+   * from there, as it gets whatever is appended after its read.
+   */
   async read(after: number, limit: number): Promise<ReadPage> {
     this.#check();
     checkRead(after, limit);
+    const recent = this.#readRecent(after, limit);
+    // Gap false: the window starts after everything Redis is known to have trimmed, and has no hole.
+    if (recent !== null) return { entries: recent, gap: false };
     const reply = await this.#read({
       lua: READ,
       keys: [this.#keys.stream, this.#keys.meta],
@@ -201,6 +224,7 @@ export class RedisLog implements EventLog {
     });
     const [trimmedText, raw] = Array.isArray(reply) ? reply : [];
     const trimmed = Number(trimmedText);
+    this.#recent.trimmedThrough(trimmed);
     const entries = this.#decodeAll(raw);
     const from = Math.max(after, trimmed);
     // Positions have no holes, so a first entry beyond `from + 1` means entries were lost (Redis lost data).
@@ -263,6 +287,7 @@ export class RedisLog implements EventLog {
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#changed();
+    this.#recent.clear();
     await this.#feed.close();
     await this.#reads.close(true, this.#options.commandTimeout);
     await this.#commands.close(true, this.#options.commandTimeout);
@@ -270,6 +295,17 @@ export class RedisLog implements EventLog {
 
   #check(): void {
     if (this.#closed) throw closedError();
+  }
+
+  /**
+   * The window's answer, or null to ask Redis: also while the feed is not current (its connection is
+   * away, it failed, or it is catching up on a backlog), since a feed that lags may yet find a hole,
+   * and a reader told "no gap" by the window would then miss entries that Redis would have reported.
+   */
+  #readRecent(after: number, limit: number): readonly LogEntry[] | null {
+    if (this.#feed.problem !== null) return null;
+    const { maxAge } = this.limits;
+    return this.#recent.read(after, limit, maxAge === null ? null : Date.now() - maxAge);
   }
 
   #keyList(): string[] {
@@ -358,7 +394,9 @@ export class RedisLog implements EventLog {
     const { maxCount, maxBytes, maxAge } = this.limits;
     const cutoff = maxAge === null ? '' : String(Date.now() - maxAge);
     const reply = await this.#run(TRIM, this.#keyList(), [String(maxCount), String(maxBytes), cutoff]);
-    return typeof reply === 'number' ? reply : 0;
+    const [removed, trimmed] = Array.isArray(reply) ? reply : [];
+    this.#recent.trimmedThrough(Number(trimmed));
+    return typeof removed === 'number' ? removed : 0;
   }
 
   /** One trim run for age limits, from a timer: failures show in health already. */
@@ -444,10 +482,14 @@ export class RedisLog implements EventLog {
         sent + this.#options.commandTimeout,
       );
       const back = monotonicNow();
-      const [seconds, micros, seq] = Array.isArray(reply) ? reply.map(Number) : [];
+      const [seconds, micros, seq, trimmed, lost] = Array.isArray(reply) ? reply.map(Number) : [];
       if (seconds === undefined || micros === undefined || seq === undefined || !Number.isSafeInteger(seq)) {
         throw new CommandFailure('refused', 'redis answered the probe unexpectedly');
       }
+      // Redis lost data under this node (restarted without it): the window may hold what is gone.
+      if (lost === 1) this.#recent.clear();
+      // Trims by other nodes reach this node's window here at the latest, once a second.
+      this.#recent.trimmedThrough(trimmed ?? 0);
       this.#clockOffset = seconds * 1000 + Math.floor(micros / 1000) - (sent + back) / 2;
       this.#clockError = (back - sent) / 2;
       this.#see(seq);

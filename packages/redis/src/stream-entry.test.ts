@@ -7,7 +7,7 @@ test('stream entry: every field comes back as stored, optional ones only when gi
     id: 'ü-1',
     topics: ['a', 'b/𝄞'],
     data: 'x\ny',
-    type: 'kind',
+    event: 'kind',
     retry: 0,
     private: true,
     publishedAt: 1.5,
@@ -16,7 +16,7 @@ test('stream entry: every field comes back as stored, optional ones only when gi
   assert.deepEqual(decodeStreamEntry(['7-0', streamFields(full, 42)]), { ...full, position: 7, size: 42 });
   const decoded = decodeStreamEntry(['8-0', streamFields(plain, 9)]);
   assert.deepEqual(decoded, { ...plain, position: 8, size: 9 });
-  assert.ok(!('type' in decoded) && !('retry' in decoded));
+  assert.ok(!('event' in decoded) && !('retry' in decoded));
   assert.ok(sameEvent(decoded, plain));
   assert.ok(!sameEvent(decoded, { ...plain, data: 'other' }));
   // id, size and publishedAt lead: the trimming script scans the fields for them.

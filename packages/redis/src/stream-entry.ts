@@ -20,7 +20,8 @@ export function streamFields(fields: EventFields, size: number): string[] {
     'private',
     fields.private ? '1' : '0',
   ];
-  if (fields.type !== undefined) out.push('type', fields.type);
+  // The stream field keeps its first name, `type`: entries already stored read back the same.
+  if (fields.event !== undefined) out.push('type', fields.event);
   if (fields.retry !== undefined) out.push('retry', String(fields.retry));
   return out;
 }
@@ -62,7 +63,7 @@ export function decodeStreamEntry(raw: unknown): LogEntry {
   ) {
     throw new Error('malformed stream entry');
   }
-  const type = values.get('type');
+  const event = values.get('type');
   const retry = values.get('retry');
   const fields: EventFields = {
     id,
@@ -70,7 +71,7 @@ export function decodeStreamEntry(raw: unknown): LogEntry {
     data,
     private: values.get('private') === '1',
     publishedAt,
-    ...(type !== undefined && { type }),
+    ...(event !== undefined && { event }),
     ...(retry !== undefined && { retry: Number(retry) }),
   };
   return toLogEntry(fields, positionOf(raw[0]), size);
@@ -83,7 +84,7 @@ export function sameEvent(entry: LogEntry, fields: EventFields): boolean {
     entry.data === fields.data &&
     entry.private === fields.private &&
     entry.publishedAt === fields.publishedAt &&
-    entry.type === fields.type &&
+    entry.event === fields.event &&
     entry.retry === fields.retry &&
     JSON.stringify(entry.topics) === JSON.stringify(fields.topics)
   );

@@ -4,12 +4,14 @@
 // Redis, each test under a prefix of its own that is deleted afterwards.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { FEED_SLACK_COUNT, logKeys, RedisLog, type RedisLogOptions, TRIM_BUDGET } from '@tidings/redis';
+import { RedisLog, type RedisLogOptions } from '@tidings/redis';
 import type { LogEntry } from '@tidings/server';
 import { createClient } from 'redis';
 import { eventFields, feedEntries } from '../../../test-support/event-log-suite.ts';
 import { freePort } from '../../../test-support/redis-server-process.ts';
 import { deletePrefix, skipWithoutRedis, TEST_REDIS_URL, uniquePrefix } from '../../../test-support/redis-test-keys.ts';
+import { FEED_SLACK_COUNT, TRIM_BUDGET } from '../src/limits.ts';
+import { logKeys } from '../src/log-keys.ts';
 
 const skip = await skipWithoutRedis();
 const prefixes = new Set<string>();
@@ -174,6 +176,7 @@ describe('redis log', { skip }, () => {
         missed: 0,
         uncertainAppends: 0,
         feedPosition: stored[2]!.position,
+        recentEntries: 3,
       });
       assert.equal(start, 0);
       assert.equal(log.health().feedLag, 0);

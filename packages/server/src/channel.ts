@@ -2,6 +2,7 @@ import { encodeEvent } from '@tidings/protocol';
 import { encodeEntry } from './entry-encoding.js';
 import { EventLogError } from './errors.js';
 import type { EventFields, EventLog, LogEntry } from './event-log.js';
+import { type HistoryOptions, historyLimits } from './history-options.js';
 import {
   DEFAULT_HISTORY_MAX_AGE_MS,
   DEFAULT_HISTORY_SIZE,
@@ -12,16 +13,6 @@ import { checkEventLog } from './log-arguments.js';
 import { LogSubscriber, type ReplayStart, resolveReplayStart } from './log-subscriber.js';
 import { MemoryLog } from './memory-log.js';
 import { type DefaultSessionState, type Session, writeControl } from './session.js';
-
-/** How much the channel's default (memory) log remembers for `Last-Event-ID` replay. */
-export interface HistoryOptions {
-  /** Events kept; default 1000. */
-  size?: number;
-  /** Milliseconds an event is kept; default 300000 (5 minutes). */
-  maxAge?: number;
-  /** Bytes of events kept (their event-stream encoding); default 67108864 (64 MiB). */
-  maxBytes?: number;
-}
 
 /** Decides whether a session gets an event, live and on replay, on every node that shares the log. */
 export type SelectFunction<State = DefaultSessionState> = (session: Session<State>, entry: LogEntry) => boolean;
@@ -35,11 +26,14 @@ export interface ChannelOptions<State = DefaultSessionState> {
    * keeps history across restarts. The channel does not close a log it was given.
    */
   eventLog?: EventLog;
-  /** Limits of the default memory log; `null` keeps none (no replay, no ids made up). Not with `eventLog`. */
+  /**
+   * Limits of the default memory log; default `{ size: 1000, maxAge: 300000, maxBytes: 67108864 }` (5
+   * minutes, 64 MiB); `null` keeps none (no replay, no ids made up). Not with `eventLog`.
+   */
   history?: HistoryOptions | null;
   /**
    * Which sessions get which events; default every session gets every event. It runs for live events
-   * and replayed ones alike, on every node, so it may only use what the entry carries (`topics`, `type`,
+   * and replayed ones alike, on every node, so it may only use what the entry carries (`topics`, `event`,
    * `data`) and the session (`state`): e.g.
    * `(session, entry) => entry.topics.length === 0 || entry.topics.includes(session.state.user)`.
    */
@@ -96,14 +90,13 @@ function resolveLog<State>(options: ChannelOptions<State>): EventLog | null {
     return log;
   }
   if (history === null) return null;
-  if (history !== undefined && typeof history !== 'object') {
-    throw new TypeError('history must be an object such as { size: 1000, maxAge: 300000 }, or null');
-  }
-  return new MemoryLog({
-    maxCount: positiveInteger('history.size', history?.size, DEFAULT_HISTORY_SIZE),
-    maxAge: positiveInteger('history.maxAge', history?.maxAge, DEFAULT_HISTORY_MAX_AGE_MS),
-    maxBytes: positiveInteger('history.maxBytes', history?.maxBytes, DEFAULT_LOG_MAX_BYTES),
-  });
+  return new MemoryLog(
+    historyLimits(history, {
+      maxCount: DEFAULT_HISTORY_SIZE,
+      maxAge: DEFAULT_HISTORY_MAX_AGE_MS,
+      maxBytes: DEFAULT_LOG_MAX_BYTES,
+    }),
+  );
 }
 
 /**
@@ -232,7 +225,7 @@ export class Channel<State = DefaultSessionState> {
       data,
       private: false,
       publishedAt: Date.now(),
-      ...(event !== undefined && { type: event }),
+      ...(event !== undefined && { event }),
     };
     if (log === null) {
       // No history: serialized once (rejecting injected fields) and written directly.

@@ -1,4 +1,4 @@
-import { DEFAULT_CORS_MAX_AGE_SECONDS } from './limits.js';
+import { DEFAULT_CORS_MAX_AGE_MS } from './limits.js';
 import { POLL_HEADER } from './request-info.js';
 
 /** Cross-origin access to an event stream. */
@@ -18,7 +18,10 @@ export interface CorsOptions {
   allowHeaders?: readonly string[];
   /** Response headers the page may read, e.g. `['X-Request-Id']`. Default none. */
   exposeHeaders?: readonly string[];
-  /** Seconds a browser may cache the preflight answer; default 600; `null` sends no `Access-Control-Max-Age`. */
+  /**
+   * Milliseconds a browser may cache the preflight answer, a multiple of 1000 (the header carries whole
+   * seconds); default 600000 (10 minutes); `null` sends no `Access-Control-Max-Age`.
+   */
   maxAge?: number | null;
 }
 
@@ -29,6 +32,7 @@ export interface ResolvedCors {
   readonly credentials: boolean;
   readonly allowHeaders: readonly string[];
   readonly exposeHeaders: readonly string[];
+  /** Milliseconds (a multiple of 1000). */
   readonly maxAge: number | null;
 }
 
@@ -51,10 +55,14 @@ export function resolveCors(options: CorsOptions): ResolvedCors {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError("cors must be an object such as { origins: ['https://app.example'] }, or null");
   }
-  const { origins, credentials = false, maxAge = DEFAULT_CORS_MAX_AGE_SECONDS } = options;
+  const { origins, credentials = false, maxAge = DEFAULT_CORS_MAX_AGE_MS } = options;
   if (typeof credentials !== 'boolean') throw new TypeError('cors.credentials must be true or false');
-  if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 0)) {
-    throw new TypeError('cors.maxAge must be a whole number of seconds (>= 0), or null');
+  // The header carries whole seconds; a value that is not a multiple of 1000 is most likely seconds given
+  // where milliseconds are meant (maxAge: 600 would be 0.6 s).
+  if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 0 || maxAge % 1000 !== 0)) {
+    throw new TypeError(
+      `cors.maxAge must be a whole number of milliseconds, a multiple of 1000 (the header carries whole seconds; 600000 is 10 minutes), or null to send no Access-Control-Max-Age; got ${String(maxAge)}`,
+    );
   }
   let anyOrigin = false;
   const set = new Set<string>();
@@ -127,6 +135,6 @@ export function corsPreflight(
   if (!('access-control-allow-origin' in headers)) return { status: 403, headers };
   headers['access-control-allow-methods'] = CORS_METHODS;
   headers['access-control-allow-headers'] = cors.allowHeaders.join(', ');
-  if (cors.maxAge !== null) headers['access-control-max-age'] = String(cors.maxAge);
+  if (cors.maxAge !== null) headers['access-control-max-age'] = String(cors.maxAge / 1000);
   return { status: 204, headers };
 }

@@ -14,7 +14,7 @@ export function encodeEntry(entry: EventFields): Uint8Array {
     bytes = encodeEvent({
       id: entry.id,
       data: entry.data,
-      ...(entry.type !== undefined && { event: entry.type }),
+      ...(entry.event !== undefined && { event: entry.event }),
       ...(entry.retry !== undefined && { retry: entry.retry }),
     });
     encoded.set(entry, bytes);

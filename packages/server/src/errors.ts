@@ -1,4 +1,4 @@
-/** What went wrong, as a stable string that code can switch on. */
+/** Why a session closed: the `code` of a ServerError that is not an EventLogError. */
 export type ServerErrorCode =
   /** The session was closed by the application (`session.close()`). */
   | 'SESSION_CLOSED'
@@ -10,14 +10,17 @@ export type ServerErrorCode =
   | 'POLL_COMPLETE';
 
 /**
- * The one error class of @tidings/server. A closed session's `signal.reason` is a ServerError whose
- * `code` says why it closed. Messages never include request data.
+ * The base error class of @tidings/server, of the shape every package's errors share: a string `code` to
+ * switch on, and the standard `cause` (ES2022) when another error led to it. A closed session's
+ * `signal.reason` is a ServerError whose `code` (a ServerErrorCode) says why it closed; EventLogError
+ * extends it. Messages never include request data.
  */
 export class ServerError extends Error {
-  readonly code: ServerErrorCode;
+  /** A ServerErrorCode; on an EventLogError, an EventLogErrorCode. */
+  readonly code: ServerErrorCode | EventLogErrorCode;
 
-  constructor(code: ServerErrorCode, message: string) {
-    super(message);
+  constructor(code: ServerErrorCode | EventLogErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ServerError';
     this.code = code;
   }
@@ -35,12 +38,11 @@ export type EventLogErrorCode =
   | 'DUPLICATE_ID';
 
 /** An event log failed. `cause` holds the underlying error (never shown to clients). */
-export class EventLogError extends Error {
-  readonly code: EventLogErrorCode;
+export class EventLogError extends ServerError {
+  declare readonly code: EventLogErrorCode;
 
-  constructor(code: EventLogErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: EventLogErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'EventLogError';
-    this.code = code;
   }
 }

@@ -22,7 +22,7 @@ export interface EventFields {
   /** The payload (`data:`); '' is an event with one empty data line. */
   readonly data: string;
   /** The event type (`event:`), when not the default `message`. */
-  readonly type?: string;
+  readonly event?: string;
   /** The reconnection time hint in milliseconds (`retry:`). */
   readonly retry?: number;
   /** Private events go only to subscribers allowed to see one of the topics (the hub decides who). */

@@ -1,4 +1,7 @@
-export { acceptsEventStream } from './accept.js';
+// The public API of @tidings/server (test/exports.test.ts lists its values: add one there on purpose).
+// What a user calls, catches or implements is here; so is what @tidings/hub, @tidings/sqlite and
+// @tidings/redis need, since they may only import through the package name: those exports are marked
+// below with who needs them. Tests reach everything else by path ('../src/x.ts').
 export {
   type BroadcastOptions,
   Channel,
@@ -7,10 +10,11 @@ export {
   type ChannelListener,
   type ChannelOptions,
   createChannel,
-  type HistoryOptions,
   type SelectFunction,
 } from './channel.js';
-export { type CorsOptions, corsHeaders, corsPreflight, type ResolvedCors, resolveCors } from './cors.js';
+export type { CorsOptions } from './cors.js';
+// For event logs of other packages (@tidings/sqlite, @tidings/redis, your own; see the README's "Your own
+// log"): the size a log counts for an entry, and its encoding (the shared event-log test suite uses it).
 export { encodeEntry, entrySize } from './entry-encoding.js';
 export { EventLogError, type EventLogErrorCode, ServerError, type ServerErrorCode } from './errors.js';
 export type {
@@ -24,25 +28,31 @@ export type {
   LogState,
   ReadPage,
 } from './event-log.js';
+// For event logs of other packages: the listener set behind `follow` (@tidings/sqlite, @tidings/redis).
 export { FeedListeners } from './feed-listeners.js';
+export { type HistoryOptions, historyLimits } from './history-options.js';
 export {
-  DEFAULT_CORS_MAX_AGE_SECONDS,
+  DEFAULT_CORS_MAX_AGE_MS,
   DEFAULT_HISTORY_MAX_AGE_MS,
   DEFAULT_HISTORY_SIZE,
-  DEFAULT_KEEP_ALIVE_SECONDS,
+  DEFAULT_KEEP_ALIVE_MS,
   DEFAULT_LOG_MAX_BYTES,
   DEFAULT_LOG_MAX_COUNT,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_POLL_LINGER_MS,
   DEFAULT_POLL_TIMEOUT_MS,
+  // One id limit for every log and every Last-Event-ID (the hub, @tidings/sqlite and mercureLink check it).
   MAX_EVENT_ID_LENGTH,
+  // @tidings/sqlite keeps the same window of recent entries as the memory log (see RecentEntries).
   RECENT_ENTRIES_MAX_BYTES,
   RECENT_ENTRIES_MAX_COUNT,
-  REPLAY_BATCH_BYTES,
-  REPLAY_PAGE_SIZE,
 } from './limits.js';
+// For event logs of other packages: argument checks every log makes alike (@tidings/sqlite,
+// @tidings/redis), and the hub's check of its `eventLog` option (checkEventLog).
 export { checkEventFields, checkEventLog, checkRead, toLogEntry } from './log-arguments.js';
 export { type ResolvedLogLimits, resolveLogLimits } from './log-limits.js';
+// The replay-then-live path the Channel uses; the hub's subscribe route uses the same one (EARLIEST,
+// LogSubscriber, resolveReplayStart). REPLAY_EVENT is public: pages listen for it.
 export {
   EARLIEST,
   LogSubscriber,
@@ -55,14 +65,10 @@ export {
 } from './log-subscriber.js';
 export { MemoryLog } from './memory-log.js';
 export { type MercureLinkAttributes, mercureLink } from './mercure-link.js';
+// @tidings/sqlite: the window of recent entries a log keeps in memory for fast replays.
 export { RecentEntries } from './recent-entries.js';
-export {
-  decodeUtf8Header,
-  encodeUtf8Header,
-  LAST_EVENT_ID_QUERY_PARAM,
-  POLL_HEADER,
-  POLL_QUERY_PARAM,
-} from './request-info.js';
+// The hub reads and writes Last-Event-ID and its own UTF-8 headers as the server's sessions do.
+export { decodeUtf8Header, encodeUtf8Header } from './request-info.js';
 export {
   type DefaultSessionState,
   type PushOptions,

@@ -3,8 +3,18 @@
  * with its unit.
  */
 
-/** Seconds between keep-alive comments. Proxies commonly drop connections idle for 30–60 s. */
-export const DEFAULT_KEEP_ALIVE_SECONDS = 15;
+/** Milliseconds between keep-alive comments (15 s). Proxies commonly drop connections idle for 30–60 s. */
+export const DEFAULT_KEEP_ALIVE_MS = 15_000;
+
+/**
+ * Shortest keep-alive interval accepted, in milliseconds. Nobody needs a comment more often than once a
+ * second, and a value below it is almost always seconds given where milliseconds are meant
+ * (`keepAlive: 15` would otherwise wake every session 66 times a second).
+ */
+export const MIN_KEEP_ALIVE_MS = 1_000;
+
+/** Longest timer delay Node, browsers, Deno and Bun take (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Bytes a session may hold that its client has not yet taken (beyond the transport's own small
@@ -41,8 +51,8 @@ export const DEFAULT_HISTORY_MAX_AGE_MS = 5 * 60 * 1000;
  */
 export const REPLAY_BATCH_BYTES = 64 * 1024;
 
-/** Seconds a browser may cache a CORS preflight answer. */
-export const DEFAULT_CORS_MAX_AGE_SECONDS = 600;
+/** Milliseconds a browser may cache a CORS preflight answer (10 minutes; the header carries whole seconds). */
+export const DEFAULT_CORS_MAX_AGE_MS = 600_000;
 
 /** Entries an event log keeps by default (`LogLimits.maxCount`). */
 export const DEFAULT_LOG_MAX_COUNT = 10_000;

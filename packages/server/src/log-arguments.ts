@@ -9,15 +9,15 @@ export function checkEventFields(fields: EventFields): void {
     throw new EventLogError('INVALID_EVENT', `cannot append this event: ${what}`);
   };
   if (typeof fields !== 'object' || fields === null) invalid('the event must be an object');
-  const { id, topics, data, type, retry, publishedAt } = fields;
+  const { id, topics, data, event, retry, publishedAt } = fields;
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_EVENT_ID_LENGTH)
     invalid(`id must be a string of 1 to ${MAX_EVENT_ID_LENGTH} characters`);
   if (/[\r\n\0]/.test(id)) invalid('id must not contain CR, LF or NUL');
   if (!Array.isArray(topics) || !topics.every((t) => typeof t === 'string'))
     invalid('topics must be an array of strings');
   if (typeof data !== 'string') invalid('data must be a string');
-  if (type !== undefined && (typeof type !== 'string' || /[\r\n\0]/.test(type)))
-    invalid('type must be a string without CR, LF or NUL');
+  if (event !== undefined && (typeof event !== 'string' || /[\r\n\0]/.test(event)))
+    invalid('event must be a string without CR, LF or NUL');
   if (retry !== undefined && (!Number.isSafeInteger(retry) || retry < 0)) invalid('retry must be a whole number >= 0');
   if (typeof fields.private !== 'boolean') invalid('private must be a boolean');
   if (!Number.isFinite(publishedAt)) invalid('publishedAt must be a time in milliseconds');
@@ -40,7 +40,7 @@ export function checkEventLog(value: unknown, name: string): asserts value is Ev
 }
 
 /**
- * A stored entry made of its fields, in one shape for every log: no `type` or `retry` key when there is
+ * A stored entry made of its fields, in one shape for every log: no `event` or `retry` key when there is
  * none (so entries compare equal whichever log they come from), and its own copy of the topics.
  */
 export function toLogEntry(fields: EventFields, position: number, size: number): LogEntry {
@@ -53,7 +53,7 @@ export function toLogEntry(fields: EventFields, position: number, size: number):
     publishedAt: fields.publishedAt,
     size,
   };
-  if (fields.type !== undefined) entry.type = fields.type;
+  if (fields.event !== undefined) entry.event = fields.event;
   if (fields.retry !== undefined) entry.retry = fields.retry;
   return entry;
 }

@@ -21,8 +21,11 @@ export interface MercureLinkAttributes {
   lastEventId?: string;
   /** The content type of the updates, when it differs from the resource's (`application/merge-patch+json`). */
   contentType?: string;
-  /** The SSE `event` type the updates carry; `mercure` is reserved for the hub's subscription events. */
-  type?: string;
+  /**
+   * The SSE event type the updates carry (`event:`), sent as the link's `type` attribute; `mercure` is
+   * reserved for the hub's subscription events.
+   */
+  event?: string;
 }
 
 /** [spec] draft-08 "Subscription Events": the event type the hub itself uses. */
@@ -64,7 +67,9 @@ function hubUrl(url: string | URL): string {
 function linkParams(attributes: MercureLinkAttributes): string {
   if (typeof attributes !== 'object' || attributes === null)
     throw new TypeError('mercureLink: attributes must be an object');
-  const { lastEventId, contentType, type } = attributes;
+  const { lastEventId, contentType, event } = attributes;
+  if ('type' in attributes)
+    throw new TypeError('mercureLink: the event type attribute is called event (it goes out as type="…")');
   let params = '';
   if (lastEventId !== undefined) {
     if (lastEventId.length > MAX_EVENT_ID_LENGTH)
@@ -72,10 +77,10 @@ function linkParams(attributes: MercureLinkAttributes): string {
     params += param('last-event-id', lastEventId);
   }
   if (contentType !== undefined) params += param('content-type', contentType);
-  if (type !== undefined) {
-    if (type === RESERVED_TYPE)
-      throw new TypeError('mercureLink: type "mercure" is reserved for the hub\'s subscription events');
-    params += param('type', type);
+  if (event !== undefined) {
+    if (event === RESERVED_TYPE)
+      throw new TypeError('mercureLink: event type "mercure" is reserved for the hub\'s subscription events');
+    params += param('type', event);
   }
   return params;
 }

@@ -1,9 +1,11 @@
 import { type CorsOptions, type ResolvedCors, resolveCors } from './cors.js';
 import {
-  DEFAULT_KEEP_ALIVE_SECONDS,
+  DEFAULT_KEEP_ALIVE_MS,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_POLL_LINGER_MS,
   DEFAULT_POLL_TIMEOUT_MS,
+  MAX_TIMER_MS,
+  MIN_KEEP_ALIVE_MS,
 } from './limits.js';
 
 /** What a session does when its client does not read and its buffer is full. */
@@ -21,7 +23,10 @@ export interface PollingOptions {
 export interface SessionOptions {
   /** Reconnection delay hint in milliseconds sent at open (`retry:`); default null (none sent). */
   retry?: number | null;
-  /** Seconds between keep-alive comments; default 15; null disables. One timer serves all sessions. */
+  /**
+   * Milliseconds between keep-alive comments, at least 1000; default 15000 (15 s); null sends none. One
+   * timer serves all sessions with the same interval.
+   */
   keepAlive?: number | null;
   /** Bytes the session may hold for a client that does not read; default 1 MiB. */
   maxBufferedBytes?: number;
@@ -38,6 +43,7 @@ export interface SessionOptions {
 /** SessionOptions checked and completed. */
 export interface ResolvedSessionOptions {
   readonly retry: number | null;
+  /** Milliseconds; null: no keep-alive comments. */
   readonly keepAliveMs: number | null;
   readonly maxBufferedBytes: number;
   readonly slowClient: SlowClientPolicy;
@@ -48,27 +54,33 @@ export interface ResolvedSessionOptions {
 
 function milliseconds(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`${name} must be a number of milliseconds >= 0`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
+    throw new TypeError(`${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(value)}`);
   }
   return value;
+}
+
+/** keepAlive is in milliseconds: a small number is refused, it is almost always seconds given by mistake. */
+function checkKeepAlive(value: unknown): void {
+  if (value === 0) {
+    throw new TypeError('keepAlive must not be 0: pass null to send no keep-alive comments');
+  }
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < MIN_KEEP_ALIVE_MS || value > MAX_TIMER_MS) {
+    throw new TypeError(
+      `keepAlive must be a whole number of milliseconds from ${MIN_KEEP_ALIVE_MS} to ${MAX_TIMER_MS} (15000 is 15 s), or null to send no keep-alive comments; got ${String(value)}`,
+    );
+  }
 }
 
 /** Validates SessionOptions, throwing a TypeError that says how to fix them. */
 export function resolveSessionOptions(options: SessionOptions | undefined): ResolvedSessionOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null) throw new TypeError('session options must be an object');
-  const {
-    retry = null,
-    keepAlive = DEFAULT_KEEP_ALIVE_SECONDS,
-    maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES,
-  } = options;
+  const { retry = null, keepAlive = DEFAULT_KEEP_ALIVE_MS, maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES } = options;
   if (retry !== null && (!Number.isSafeInteger(retry) || retry < 0)) {
     throw new TypeError('retry must be a whole number of milliseconds >= 0, or null to send none');
   }
-  if (keepAlive !== null && (typeof keepAlive !== 'number' || !Number.isFinite(keepAlive) || keepAlive <= 0)) {
-    throw new TypeError('keepAlive must be a number of seconds > 0, or null to send no keep-alive comments');
-  }
+  if (keepAlive !== null) checkKeepAlive(keepAlive);
   if (!Number.isSafeInteger(maxBufferedBytes) || maxBufferedBytes < 1) {
     throw new TypeError('maxBufferedBytes must be a whole number of bytes >= 1');
   }
@@ -91,7 +103,7 @@ export function resolveSessionOptions(options: SessionOptions | undefined): Reso
   }
   return {
     retry,
-    keepAliveMs: keepAlive === null ? null : keepAlive * 1000,
+    keepAliveMs: keepAlive,
     maxBufferedBytes,
     slowClient,
     cors: options.cors === undefined || options.cors === null ? null : resolveCors(options.cors),

@@ -20,12 +20,12 @@ async function channelServer(options?: ChannelOptions) {
 
 /** The events a test cares about: everything but the in-band replay signal. */
 function messages(stream: Stream): ParsedEvent[] {
-  return stream.events.filter((e) => e.type !== REPLAY_EVENT);
+  return stream.events.filter((e) => e.event !== REPLAY_EVENT);
 }
 
 /** The in-band replay signals a stream received, parsed. */
 function replaySignals(stream: Stream): { lastEventId: string; requested: string }[] {
-  return stream.events.filter((e) => e.type === REPLAY_EVENT).map((e) => JSON.parse(e.data));
+  return stream.events.filter((e) => e.event === REPLAY_EVENT).map((e) => JSON.parse(e.data));
 }
 
 async function broadcastAll(channel: Channel, data: readonly string[]): Promise<string[]> {
@@ -62,7 +62,7 @@ describe('channels', () => {
       for (const stream of streams) {
         await stream.waitFor(() => stream.events.length === 1, 'the broadcast');
         assert.deepEqual(
-          [stream.events[0]!.type, stream.events[0]!.data, stream.events[0]!.lastEventId],
+          [stream.events[0]!.event, stream.events[0]!.data, stream.events[0]!.lastEventId],
           ['greeting', 'hello all', id],
         );
         stream.close();
@@ -218,8 +218,13 @@ describe('channels', () => {
     assert.throws(() => channel.broadcast('x', { event: 'a\nb' }), ProtocolError);
     assert.throws(() => channel.broadcast('x', { id: 'a\0b' }), ProtocolError);
     assert.equal(channel.lastEventId, '');
-    assert.throws(() => createChannel({ history: { size: 0 } }), /history.size must be/);
-    assert.throws(() => createChannel({ history: { maxAge: -1 } }), /history.maxAge must be/);
+    // One way to keep no history, `history: null`: a size of 0 says so.
+    assert.throws(() => createChannel({ history: { size: 0 } }), /history.size must be .* pass history: null/);
+    assert.throws(
+      () => createChannel({ history: { maxAge: -1 } }),
+      /history.maxAge must be a whole number of milliseconds/,
+    );
+    await createChannel({ history: { maxAge: null } }).close(); // no age limit
     assert.throws(() => createChannel({ history: { maxBytes: 0 } }), /history.maxBytes must be/);
     assert.throws(
       () => createChannel({ eventLog: new MemoryLog(), history: { size: 5 } }),
@@ -246,7 +251,7 @@ describe('history and Last-Event-ID replay', () => {
         ['three', 'four', 'five'],
       );
       assert.deepEqual(replaySignals(stream), [{ lastEventId: ids[1], requested: ids[1] }]);
-      assert.equal(stream.events[0]!.type, REPLAY_EVENT, 'the signal comes first');
+      assert.equal(stream.events[0]!.event, REPLAY_EVENT, 'the signal comes first');
       assert.equal(stream.events[0]!.lastEventId, '', 'the signal carries no id: it does not move the last event id');
       stream.close();
     } finally {

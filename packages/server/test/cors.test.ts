@@ -50,7 +50,7 @@ describe('CORS', () => {
   });
 
   it('answers the preflight, including for Last-Event-ID, and refuses unlisted origins', async () => {
-    const s = await corsServer({ origins: [APP], credentials: true, allowHeaders: ['Authorization'], maxAge: 60 });
+    const s = await corsServer({ origins: [APP], credentials: true, allowHeaders: ['Authorization'], maxAge: 60_000 });
     try {
       const ok = await fetchText(s.url, {
         method: 'OPTIONS',

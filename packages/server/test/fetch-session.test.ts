@@ -43,7 +43,7 @@ describe('createFetchSession', () => {
     const { events, retries } = await readEvents(response, 2);
     assert.deepEqual(retries, [1500]);
     assert.deepEqual(
-      events.map((e) => [e.type, e.data, e.lastEventId]),
+      events.map((e) => [e.event, e.data, e.lastEventId]),
       [
         ['message', 'one', '8'],
         ['list', '[1,2]', '8'],
@@ -91,7 +91,7 @@ describe('createFetchSession', () => {
       const stream = await openStream(`${server.url}/events`, { 'last-event-id': 'g0' });
       assert.equal(stream.res.headers['content-type'], 'text/event-stream; charset=utf-8');
       await stream.waitFor(() => stream.events.length === 1, 'the greeting');
-      assert.equal(stream.events[0]!.type, 'greeting');
+      assert.equal(stream.events[0]!.event, 'greeting');
       assert.equal(sessions[0]!.lastEventId, 'g0');
       const aborted = once(sessions[0]!.signal, 'abort');
       stream.close();

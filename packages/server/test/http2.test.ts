@@ -61,7 +61,7 @@ describe('createSession (node:http2 compatibility API, h2c)', () => {
       const id = await channel.broadcast('over h2', { event: 'hello' });
       for (const s of streams) {
         await until(() => s.events.length === 1, 'the broadcast');
-        assert.deepEqual([s.events[0]!.type, s.events[0]!.data, s.events[0]!.lastEventId], ['hello', 'over h2', id]);
+        assert.deepEqual([s.events[0]!.event, s.events[0]!.data, s.events[0]!.lastEventId], ['hello', 'over h2', id]);
       }
 
       // One stream stops reading: HTTP/2 flow control backs up to its session, which is reset alone.

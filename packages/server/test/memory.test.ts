@@ -33,7 +33,7 @@ describe('memory', () => {
     // A sample of sessions watched through WeakRefs: each must be garbage-collected at the end.
     const watched: WeakRef<Session>[] = [];
     const server = await listen((req, res) => {
-      const session = createSession(req, res, { keepAlive: 15, retry: 1000 });
+      const session = createSession(req, res, { keepAlive: 15_000, retry: 1000 });
       if (!session) return;
       opened++;
       if (opened % 100 === 0) watched.push(new WeakRef(session));

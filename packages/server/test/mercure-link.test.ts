@@ -50,7 +50,7 @@ describe('mercureLink', () => {
         mercureLink(HUB, {
           lastEventId: 'urn:uuid:1b9a2f',
           contentType: 'application/merge-patch+json',
-          type: 'book',
+          event: 'book',
         }),
       );
       res.end('{"@id":"/books/foo"}');
@@ -111,8 +111,9 @@ describe('mercureLink', () => {
       ['CR LF in an attribute (header injection)', () => mercureLink(HUB, { lastEventId: 'x\r\nSet-Cookie: a=b' })],
       ['NUL', () => mercureLink(HUB, { contentType: 'text/plain\u0000' })],
       ['a lone surrogate', () => mercureLink(HUB, { lastEventId: '\ud800' })],
-      ['the reserved mercure type', () => mercureLink(HUB, { type: 'mercure' })],
-      ['an empty attribute', () => mercureLink(HUB, { type: '' })],
+      ['the reserved mercure type', () => mercureLink(HUB, { event: 'mercure' })],
+      ['an empty attribute', () => mercureLink(HUB, { event: '' })],
+      ['the old name of event', () => mercureLink(HUB, { type: 'book' } as never)],
       ['an id over MAX_EVENT_ID_LENGTH', () => mercureLink(HUB, { lastEventId: 'x'.repeat(MAX_EVENT_ID_LENGTH + 1) })],
     ];
     for (const [what, call] of bad) assert.throws(call, TypeError, what);

@@ -80,7 +80,7 @@ describe('createSession (node:http)', () => {
       const stream = await openStream(server.url);
       await stream.waitFor(() => stream.events.length === 4, 'four events');
       assert.deepEqual(
-        stream.events.map((e) => [e.type, e.data, e.lastEventId]),
+        stream.events.map((e) => [e.event, e.data, e.lastEventId]),
         [
           ['note', 'line 1\nline 2\nline 3', '1'],
           ['price', '{"price":12.5,"symbol":"ACME"}', '2'],
@@ -141,7 +141,7 @@ describe('createSession (node:http)', () => {
 
   it('sends keep-alive comments from one shared timer, released when the sessions close', async () => {
     const before = keepAliveTimerCount();
-    const server = await sessionServer({ keepAlive: 0.03 });
+    const server = await sessionServer({ keepAlive: 1000 }); // the shortest interval allowed
     try {
       const streams = await Promise.all([1, 2, 3, 4, 5].map(() => openStream(server.url)));
       assert.equal(keepAliveTimerCount(), before + 1);
@@ -250,10 +250,13 @@ describe('createSession (node:http)', () => {
       const bad = [
         { retry: -1 },
         { keepAlive: 0 },
+        { keepAlive: 15 },
+        { keepAlive: 0.03 },
         { maxBufferedBytes: 0 },
         { slowClient: 'ignore' },
         { cors: { origins: '*', credentials: true } },
         { cors: { origins: ['https://a.example/path'] } },
+        { cors: { origins: '*', maxAge: 600 } },
         { polling: { linger: -5 } },
         { headers: { x: 1 } },
       ] as unknown as NodeSessionOptions[];
@@ -270,8 +273,13 @@ describe('createSession (node:http)', () => {
     try {
       const answer = await fetchText(server.url);
       const messages = JSON.parse(answer.body) as string[];
-      assert.equal(messages.length, 8);
+      assert.equal(messages.length, 11);
       for (const message of messages) assert.match(message, /must|cannot/);
+      // Durations are milliseconds: 0 names the null that turns keep-alive off; seconds by habit are caught.
+      assert.match(messages[1]!, /keepAlive must not be 0: pass null/);
+      assert.match(messages[2]!, /keepAlive must be a whole number of milliseconds from 1000 .*15000 is 15 s/);
+      assert.match(messages[3]!, /keepAlive must be a whole number of milliseconds/);
+      assert.match(messages[8]!, /cors.maxAge must be a whole number of milliseconds, a multiple of 1000/);
     } finally {
       await server.close();
     }

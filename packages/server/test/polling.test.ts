@@ -7,7 +7,7 @@ import { openStream, type Stream, sessionServer } from './helpers.ts';
 
 /** The events a test cares about: everything but the in-band replay signal. */
 function messages(stream: Stream): ParsedEvent[] {
-  return stream.events.filter((e) => e.type !== REPLAY_EVENT);
+  return stream.events.filter((e) => e.event !== REPLAY_EVENT);
 }
 
 async function pollServer(sessionOptions: NodeSessionOptions = {}, channelOptions?: ChannelOptions) {

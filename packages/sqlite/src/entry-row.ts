@@ -8,6 +8,7 @@ export interface EntryRow {
   /** JSON array of strings. */
   topics: string;
   data: string;
+  /** The event type (`LogEntry.event`); the column keeps its first name, `type`. */
   type: string | null;
   retry: number | null;
   /** 0 or 1. */
@@ -35,7 +36,7 @@ export function storedFields(fields: EventFields): EventFields {
     id: wellFormed(fields.id),
     topics: fields.topics.map(wellFormed),
     data: wellFormed(fields.data),
-    ...(fields.type !== undefined && { type: wellFormed(fields.type) }),
+    ...(fields.event !== undefined && { event: wellFormed(fields.event) }),
     ...(fields.retry !== undefined && { retry: fields.retry }),
     private: fields.private,
     publishedAt: fields.publishedAt,
@@ -47,7 +48,7 @@ export function entryParams(fields: EventFields, size: number): EntryParams {
     fields.id,
     JSON.stringify(fields.topics),
     fields.data,
-    fields.type ?? null,
+    fields.event ?? null,
     fields.retry ?? null,
     fields.private ? 1 : 0,
     fields.publishedAt,
@@ -63,7 +64,7 @@ export function rowToEntry(row: EntryRow): LogEntry {
     data: row.data,
     private: row.private === 1,
     publishedAt: row.published_at,
-    ...(row.type !== null && { type: row.type }),
+    ...(row.type !== null && { event: row.type }),
     ...(row.retry !== null && { retry: row.retry }),
   };
   return toLogEntry(fields, row.position, row.size);

@@ -21,7 +21,7 @@ export async function checkEventSource(base, client) {
     source.onopen = () => log.push({ type: 'open', readyState: source.readyState });
     source.onmessage = record;
     source.addEventListener('greeting', record);
-    source.onerror = (event) => log.push({ type: 'error', reason: event.reason, readyState: source.readyState });
+    source.onerror = (event) => log.push({ type: 'error', code: event.code, readyState: source.readyState });
     source.addEventListener('final', (event) => {
       record(event);
       source.close();
@@ -41,7 +41,7 @@ export async function checkEventSource(base, client) {
         { type: 'open', readyState: 1 },
         { type: 'message', data: 'hello', lastEventId: '1', origin },
         { type: 'greeting', data: 'named', lastEventId: '2', origin },
-        { type: 'error', reason: 'STREAM_ENDED', readyState: 0 },
+        { type: 'error', code: 'STREAM_ENDED', readyState: 0 },
         { type: 'open', readyState: 1 },
         { type: 'final', data: 'resumed after 2', lastEventId: '3', origin },
       ],

@@ -37,11 +37,11 @@ export const STREAM = [
 /** What parsing STREAM must give, whatever the chunking. */
 export const EXPECTED = {
   events: [
-    { type: 'message', data: 'first line\nsecond line\n', lastEventId: '1' },
-    { type: 'greeting', data: 'no space after colon\n two spaces', lastEventId: '1' },
-    { type: 'message', data: 'caf\u00e9 \u{1F600} \u00fcn\u00efc\u00f6d\u00e9', lastEventId: '2' },
-    { type: 'message', data: 'after ignored id', lastEventId: '2' },
-    { type: 'message', data: 'reset id', lastEventId: '' },
+    { event: 'message', data: 'first line\nsecond line\n', lastEventId: '1' },
+    { event: 'greeting', data: 'no space after colon\n two spaces', lastEventId: '1' },
+    { event: 'message', data: 'caf\u00e9 \u{1F600} \u00fcn\u00efc\u00f6d\u00e9', lastEventId: '2' },
+    { event: 'message', data: 'after ignored id', lastEventId: '2' },
+    { event: 'message', data: 'reset id', lastEventId: '' },
   ],
   retries: [2500],
   comments: ['a comment', 'another comment'],

@@ -7,7 +7,7 @@ import { byteChunks, EXPECTED, STREAM, trickyChunks } from './protocol-cases.mjs
 function parseAll(chunks) {
   const seen = { events: [], retries: [], comments: [] };
   const parser = createParser({
-    onEvent: ({ type, data, lastEventId }) => seen.events.push({ type, data, lastEventId }),
+    onEvent: ({ event, data, lastEventId }) => seen.events.push({ event, data, lastEventId }),
     onRetry: (milliseconds) => seen.retries.push(milliseconds),
     onComment: (comment) => seen.comments.push(comment),
     onError: (error) => {

@@ -2,7 +2,7 @@
 import type { EventSource, EventSourceErrorEvent } from '../../src/index.ts';
 
 export interface Logged {
-  /** 'open', 'message:<data>', '<type>:<data>' for named events, 'error:<reason>:<readyState>' */
+  /** 'open', 'message:<data>', '<type>:<data>' for named events, 'error:<code>:<readyState>' */
   log: string[];
   messages: MessageEvent<string>[];
   errors: EventSourceErrorEvent[];
@@ -21,7 +21,7 @@ export function logEvents(source: EventSource, namedTypes: string[] = []): Logge
   }
   source.addEventListener('error', (event) => {
     out.errors.push(event);
-    out.log.push(`error:${event.reason}:${STATES[source.readyState]}`);
+    out.log.push(`error:${event.code}:${STATES[source.readyState]}`);
   });
   return out;
 }

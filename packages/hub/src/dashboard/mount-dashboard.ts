@@ -121,7 +121,7 @@ export function mountDashboard(hub: Hub, options: DashboardOptions = {}): Dashbo
   let requests = 0;
   // The demos' own hub: anonymous (the pages have no token), small history, in memory, silent.
   const demoHub = demos
-    ? createHub({ anonymous: true, log: null, historySize: DEMO_HISTORY_SIZE, heartbeat: hub.options.heartbeatSeconds })
+    ? createHub({ anonymous: true, log: null, history: { size: DEMO_HISTORY_SIZE }, heartbeat: hub.options.heartbeat })
     : null;
   const chatLimit = new RateLimit(DEMO_CHAT_BURST, DEMO_CHAT_PER_SECOND);
   const publishers = demoHub === null ? null : startDemoPublishers(demoHub, intervals, () => requests);

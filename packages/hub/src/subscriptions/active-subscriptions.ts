@@ -147,7 +147,7 @@ export class ActiveSubscriptions {
         topics: [doc.id],
         data: JSON.stringify(doc),
         private: true,
-        type: HUB_EVENT_TYPE,
+        event: HUB_EVENT_TYPE,
         ...(id !== undefined && { id }),
       });
     } catch (error) {
@@ -177,7 +177,7 @@ export class ActiveSubscriptions {
 
   #apply(update: Update): void {
     this.#lastEventId = update.id;
-    if (update.type !== HUB_EVENT_TYPE) return;
+    if (update.event !== HUB_EVENT_TYPE) return;
     const doc = readSubscriptionDocument(update.data);
     if (doc === null) {
       const node = readHeartbeat(update.data);
@@ -218,7 +218,7 @@ export class ActiveSubscriptions {
         topics: [`${NODES_PATH}/${expandVariable(this.node)}`],
         data: JSON.stringify({ type: 'node', node: this.node, active: true }),
         private: true,
-        type: HUB_EVENT_TYPE,
+        event: HUB_EVENT_TYPE,
       });
     } catch (error) {
       this.#logger.warn('subscription heartbeat not stored', { error: describeError(error) });

@@ -2,19 +2,19 @@
  * Checks a chat demo message, sent as JSON `{ "name": "…", "text": "…" }`. Every refusal says what is
  * wrong, so the page can show it as it is.
  */
+import { HubError } from '../../errors.js';
 import { DEMO_CHAT_MAX_NAME, DEMO_CHAT_MAX_TEXT } from '../../limits.js';
 
 export type DemoInputErrorCode = 'INVALID_JSON' | 'INVALID_FIELD' | 'UNSUPPORTED_MEDIA_TYPE' | 'BODY_TOO_LARGE';
 
 /** A demo request the hub refuses; `status` is the HTTP status it answers with. */
-export class DemoInputError extends Error {
-  readonly code: DemoInputErrorCode;
+export class DemoInputError extends HubError {
+  declare readonly code: DemoInputErrorCode;
   readonly status: number;
 
-  constructor(code: DemoInputErrorCode, status: number, message: string) {
-    super(message);
+  constructor(code: DemoInputErrorCode, status: number, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'DemoInputError';
-    this.code = code;
     this.status = status;
   }
 }

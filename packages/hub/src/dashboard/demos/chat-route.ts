@@ -48,7 +48,7 @@ export async function answerChatPost(hub: Hub, request: Request, limit: RateLimi
         { 'retry-after': String(limit.retryAfterSeconds()) },
       );
     }
-    const id = await hub.publish({ topics: DEMO_TOPICS.chat, type: 'message', data: JSON.stringify(message) });
+    const id = await hub.publish({ topics: DEMO_TOPICS.chat, event: 'message', data: JSON.stringify(message) });
     return json(200, { id });
   } catch (error) {
     if (error instanceof DemoInputError) return json(error.status, { error: error.message });

@@ -75,7 +75,7 @@ export function startDemoPublishers(
       walk.step().map((quote) =>
         hub.publish({
           topics: DEMO_TOPICS.ticker,
-          type: 'price',
+          event: 'price',
           data: JSON.stringify({ ...quote, time: new Date().toISOString() }),
         }),
       ),
@@ -84,8 +84,8 @@ export function startDemoPublishers(
 
   const processes = new ProcessSampler();
   every(intervals.monitor, async () => {
-    const send = (type: string, value: unknown) =>
-      hub.publish({ topics: DEMO_TOPICS.monitor, type, data: JSON.stringify(value) });
+    const send = (event: string, value: unknown) =>
+      hub.publish({ topics: DEMO_TOPICS.monitor, event, data: JSON.stringify(value) });
     const [one, five, fifteen] = loadavg();
     await send('connections', { subscribers: hub.stats().subscribers });
     await send('requests', { total: hubRequests(hub, dashboardRequests) });
@@ -95,7 +95,7 @@ export function startDemoPublishers(
   });
 
   every(intervals.clock, () =>
-    hub.publish({ topics: DEMO_TOPICS.clock, type: 'time', data: new Date().toISOString() }),
+    hub.publish({ topics: DEMO_TOPICS.clock, event: 'time', data: new Date().toISOString() }),
   );
 
   return { stop };

@@ -1,0 +1,3 @@
+module tidings.bench/delivery/loadgen
+
+go 1.19

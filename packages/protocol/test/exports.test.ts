@@ -1,0 +1,50 @@
+// The package's public values, as a user imports them, against a literal list: a name added or removed
+// here is an API change, made on purpose (and written in CHANGELOG.md), never by accident. Types cannot be
+// listed at run time; the values are enough to catch an export that grew. Every subpath of package.json's
+// `exports` is listed, so a new entry point needs its list too.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import * as root from '@tidings/protocol';
+import * as stream from '@tidings/protocol/stream';
+
+const EXPECTED: Record<string, { module: object; names: string[] }> = {
+  '@tidings/protocol': {
+    module: root,
+    names: [
+      'DEFAULT_MAX_EVENT_LENGTH',
+      'DEFAULT_MAX_LINE_LENGTH',
+      'ProtocolError',
+      'createParser',
+      'encodeComment',
+      'encodeEvent',
+      'formatComment',
+      'formatEvent',
+    ],
+  },
+  '@tidings/protocol/stream': {
+    module: stream,
+    names: ['EventStreamParserStream'],
+  },
+};
+
+test('every entry point of package.json is listed', () => {
+  const { name, exports } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const entryPoints = Object.keys(exports).map((subpath) => `${name}${subpath.slice(1)}`);
+  assert.deepEqual(entryPoints, Object.keys(EXPECTED));
+});
+
+for (const [specifier, { module, names }] of Object.entries(EXPECTED)) {
+  test(`${specifier} exports exactly these values`, () => {
+    assert.deepEqual(Object.keys(module).sort(), names);
+  });
+}
+
+test('ProtocolError has the one error shape: a string code and the standard cause', () => {
+  const cause = new Error('underlying');
+  const error = new root.ProtocolError('LINE_TOO_LONG', 'a line is too long', { cause });
+  assert.ok(error instanceof Error);
+  assert.equal(error.name, 'ProtocolError');
+  assert.equal(error.code, 'LINE_TOO_LONG');
+  assert.equal(error.cause, cause);
+});
