@@ -1,13 +1,10 @@
-// The package's public values, as a user imports them, against a literal list: a name added or removed
-// here is an API change, made on purpose (and written in CHANGELOG.md), never by accident. Types cannot be
-// listed at run time; the values are enough to catch an export that grew. Every subpath of package.json's
-// `exports` is listed, so a new entry point needs its list too.
+// The package's public values against a literal list (test-support/export-snapshot.ts says why).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import * as root from '@tidings/client';
+import { type ExpectedExports, testExports } from '../../../test-support/export-snapshot.ts';
 
-const EXPECTED: Record<string, { module: object; names: string[] }> = {
+const EXPECTED: ExpectedExports = {
   '@tidings/client': {
     module: root,
     names: [
@@ -30,18 +27,8 @@ const EXPECTED: Record<string, { module: object; names: string[] }> = {
   },
 };
 
-test('every entry point of package.json is listed', () => {
-  const { name, exports } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  const entryPoints = Object.keys(exports).map((subpath) => `${name}${subpath.slice(1)}`);
-  // The browser bundle is the root's code built for <script type="module">: the same names (below).
-  assert.deepEqual(entryPoints, [...Object.keys(EXPECTED), '@tidings/client/browser-bundle']);
-});
-
-for (const [specifier, { module, names }] of Object.entries(EXPECTED)) {
-  test(`${specifier} exports exactly these values`, () => {
-    assert.deepEqual(Object.keys(module).sort(), names);
-  });
-}
+// The browser bundle is the root's code built for <script type="module">: the same names (below).
+testExports(new URL('../package.json', import.meta.url), EXPECTED, ['@tidings/client/browser-bundle']);
 
 test('@tidings/client/browser-bundle exports the same values as the root', async () => {
   // The built file (npm run build:extra -w @tidings/client), as the packed-install test loads it.

@@ -1,14 +1,11 @@
-// The package's public values, as a user imports them, against a literal list: a name added or removed
-// here is an API change, made on purpose (and written in CHANGELOG.md), never by accident. Types cannot be
-// listed at run time; the values are enough to catch an export that grew. Every subpath of package.json's
-// `exports` is listed, so a new entry point needs its list too.
+// The package's public values against a literal list (test-support/export-snapshot.ts says why).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import * as root from '@tidings/protocol';
 import * as stream from '@tidings/protocol/stream';
+import { type ExpectedExports, testExports } from '../../../test-support/export-snapshot.ts';
 
-const EXPECTED: Record<string, { module: object; names: string[] }> = {
+const EXPECTED: ExpectedExports = {
   '@tidings/protocol': {
     module: root,
     names: [
@@ -28,17 +25,7 @@ const EXPECTED: Record<string, { module: object; names: string[] }> = {
   },
 };
 
-test('every entry point of package.json is listed', () => {
-  const { name, exports } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  const entryPoints = Object.keys(exports).map((subpath) => `${name}${subpath.slice(1)}`);
-  assert.deepEqual(entryPoints, Object.keys(EXPECTED));
-});
-
-for (const [specifier, { module, names }] of Object.entries(EXPECTED)) {
-  test(`${specifier} exports exactly these values`, () => {
-    assert.deepEqual(Object.keys(module).sort(), names);
-  });
-}
+testExports(new URL('../package.json', import.meta.url), EXPECTED);
 
 test('ProtocolError has the one error shape: a string code and the standard cause', () => {
   const cause = new Error('underlying');
