@@ -9,7 +9,9 @@
 //   (3) idle memory per connection with SUBSCRIBERS (10,000) streams open (from scenario 2's runs);
 //   (4) BIG_EVENT_BYTES (25 KB) events every BIG_EVERY_MS (20 ms) to SMALL_SUBSCRIBERS (1,000): does a
 //       backlog grow?
-// (5) The reconnect storm (replay of missed events) and the parser/serializer throughput are benches of
+//   (5) capacity: CAPACITY_SUBSCRIBERS (19,000) streams on one server process, CAPACITY_RATE (2) events a
+//       second: is every event delivered to every one?
+// The reconnect storm (replay of missed events) and the parser/serializer throughput are benches of
 // their own, bench/replay-storm.mjs and bench/protocol.mjs; `npm run bench` runs them as well.
 //
 // Method. Every measurement starts a fresh server process (bench/fanout/server-*.mjs, the fan-out bench's;
@@ -53,9 +55,9 @@
 //   npm run build && node bench/delivery.mjs          the full run (about 10 minutes)
 //   ONLY=hub,nchan SCENARIOS=max-small node bench/delivery.mjs     some servers, some scenarios
 // Knobs (environment): SECONDS=10 WARMUP_SECONDS=3 SUBSCRIBERS=10000 SMALL_SUBSCRIBERS=1000 RATE=10
-// EVENT_BYTES=64 BIG_EVENT_BYTES=25600 BIG_EVERY_MS=20 PUBLISHERS=4 SUBSCRIBERS_PER_PROCESS=9500
+// EVENT_BYTES=64 BIG_EVENT_BYTES=25600 BIG_EVERY_MS=20 CAPACITY_SUBSCRIBERS=19000 CAPACITY_RATE=2 PUBLISHERS=4 SUBSCRIBERS_PER_PROCESS=9500
 // SETTLE_SECONDS=60 (longest wait for the last deliveries) POLLERS=1 CHART=path
-// ONLY=hub,hub-node24,tidings,better-sse,seed,nchan SCENARIOS=max-small,max-large,latency,idle,big
+// ONLY=hub,hub-node24,tidings,better-sse,seed,nchan SCENARIOS=max-small,max-large,latency,idle,big,capacity
 // SERVER_NODE_ARGS=--prof (node flags for the Node servers).
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -78,6 +80,8 @@ const KNOBS = {
   EVENT_BYTES: 64,
   BIG_EVENT_BYTES: 25_600,
   BIG_EVERY_MS: 20,
+  CAPACITY_SUBSCRIBERS: 19_000,
+  CAPACITY_RATE: 2,
 };
 const knob = (name) => Number(process.env[name] ?? KNOBS[name]);
 const SECONDS = knob('SECONDS');
@@ -88,6 +92,8 @@ const RATE = knob('RATE');
 const EVENT_BYTES = knob('EVENT_BYTES');
 const BIG_EVENT_BYTES = knob('BIG_EVENT_BYTES');
 const BIG_EVERY_MS = knob('BIG_EVERY_MS');
+const CAPACITY_SUBSCRIBERS = knob('CAPACITY_SUBSCRIBERS');
+const CAPACITY_RATE = knob('CAPACITY_RATE');
 const ONLY = process.env.ONLY?.split(',').filter(Boolean);
 const SCENARIO_KEYS = process.env.SCENARIOS?.split(',').filter(Boolean);
 /** A full run (nothing shrunk or left out) writes the chart to its default place. */
@@ -141,6 +147,14 @@ const SCENARIOS = [
     bytes: BIG_EVENT_BYTES,
     backlog: true,
     table: backlogTable,
+  },
+  {
+    key: 'capacity',
+    title: `(5) Capacity: ${count(CAPACITY_SUBSCRIBERS)} subscribers on one server process (each process here may hold 20,000 open files), ${CAPACITY_RATE} events/s of ${EVENT_BYTES} B, ${SECONDS} s: delivered to all?`,
+    subscribers: CAPACITY_SUBSCRIBERS,
+    rate: CAPACITY_RATE,
+    bytes: EVENT_BYTES,
+    table: latencyTable,
   },
 ];
 
