@@ -51,6 +51,13 @@ export const DEFAULT_HISTORY_MAX_AGE_MS = 5 * 60 * 1000;
  */
 export const REPLAY_BATCH_BYTES = 64 * 1024;
 
+/**
+ * Sessions flushed per turn of the event loop (see flush-scheduler.ts): enough that a turn's own cost is
+ * nothing beside its writes (each a few µs), few enough that requests are read every few milliseconds
+ * however many sessions there are.
+ */
+export const FLUSH_SLICE = 512;
+
 /** Milliseconds a browser may cache a CORS preflight answer (10 minutes; the header carries whole seconds). */
 export const DEFAULT_CORS_MAX_AGE_MS = 600_000;
 
