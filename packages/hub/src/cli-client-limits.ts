@@ -1,5 +1,6 @@
 /** The hub's flags for the per-client limits (`0` turns a limit off; the library's `null`). */
 import { type FlagSpec, type FlagValues, integerFlag } from './cli-flags.js';
+import { MAX_CLIENT_LIMIT_FLAG } from './cli-limits.js';
 import type { HubOptions } from './hub-options.js';
 import {
   DEFAULT_MAX_STREAMS_PER_CLIENT,
@@ -40,11 +41,9 @@ export const CLIENT_LIMIT_FLAGS: readonly FlagSpec[] = [
   },
 ];
 
-const MAX_LIMIT = 10 ** 9;
-
 export function readClientLimitFlags(values: FlagValues): HubOptions {
   const limit = (name: string, fallback: number) => {
-    const value = integerFlag(values, name, fallback, 0, MAX_LIMIT);
+    const value = integerFlag(values, name, fallback, 0, MAX_CLIENT_LIMIT_FLAG);
     return value === 0 ? null : value;
   };
   return {

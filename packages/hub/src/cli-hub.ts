@@ -11,6 +11,13 @@ import {
   stringFlag,
   UsageError,
 } from './cli-flags.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_REQUEST_TIMEOUT_SECONDS,
+  MAX_WORKERS,
+  SHUTDOWN_GRACE_MS,
+} from './cli-limits.js';
 import { readSubscriptionFlags, SUBSCRIPTION_FLAGS } from './cli-subscriptions.js';
 import { readTokenCheckFlags, TOKEN_CHECK_FLAGS } from './cli-token-checks.js';
 import { createHub, HUB_PATH } from './create-hub.js';
@@ -23,15 +30,10 @@ import {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_HISTORY_BYTES,
   DEFAULT_HISTORY_SIZE,
-  DEFAULT_HOST,
   DEFAULT_JWT_ALG,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_SUBSCRIBERS,
-  DEFAULT_PORT,
-  DEFAULT_REQUEST_TIMEOUT_SECONDS,
   DEFAULT_SUBSCRIBER_QUEUE_BYTES,
-  MAX_WORKERS,
-  SHUTDOWN_GRACE_MS,
 } from './limits.js';
 import { createLogger, LOG_LEVELS, type LogLevel, stdoutSink } from './logger.js';
 import { readTlsConfig, TLS_FLAGS, type TlsConfig } from './tls-options.js';

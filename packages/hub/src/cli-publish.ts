@@ -1,7 +1,7 @@
 /** `tidings publish`: posts one update to a hub and prints its id. */
 import { type FlagSpec, helpText, integerFlag, listFlag, parseFlags, stringFlag, UsageError } from './cli-flags.js';
+import { DEFAULT_PUBLISH_TIMEOUT_SECONDS } from './cli-limits.js';
 import { HUB_PATH } from './create-hub.js';
-import { DEFAULT_PUBLISH_TIMEOUT_SECONDS } from './limits.js';
 
 export const PUBLISH_FLAGS: readonly FlagSpec[] = [
   {

@@ -1,11 +1,10 @@
 /** The hub's flags for active subscriptions (draft-08 subscription events and API). */
 import { type FlagSpec, type FlagValues, integerFlag } from './cli-flags.js';
+import { MAX_SUBSCRIPTIONS_HEARTBEAT_SECONDS } from './cli-limits.js';
 import type { HubOptions } from './hub-options.js';
 import { DEFAULT_SUBSCRIPTION_HEARTBEAT_MS } from './limits.js';
 
 const DEFAULT_HEARTBEAT_SECONDS = DEFAULT_SUBSCRIPTION_HEARTBEAT_MS / 1000;
-/** A day: a longer heartbeat would leave a dead node's subscriptions listed for days. */
-const MAX_HEARTBEAT_SECONDS = 86_400;
 
 export const SUBSCRIPTION_FLAGS: readonly FlagSpec[] = [
   {
@@ -28,6 +27,12 @@ export const SUBSCRIPTION_FLAGS: readonly FlagSpec[] = [
 
 export function readSubscriptionFlags(values: FlagValues): HubOptions {
   if (values.get('subscriptions') !== true) return { subscriptions: false };
-  const seconds = integerFlag(values, 'subscriptions-heartbeat', DEFAULT_HEARTBEAT_SECONDS, 1, MAX_HEARTBEAT_SECONDS);
+  const seconds = integerFlag(
+    values,
+    'subscriptions-heartbeat',
+    DEFAULT_HEARTBEAT_SECONDS,
+    1,
+    MAX_SUBSCRIPTIONS_HEARTBEAT_SECONDS,
+  );
   return { subscriptions: { heartbeat: seconds * 1000 } };
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type FlagSpec, type FlagValues, integerFlag, stringFlag, UsageError } from './cli-flags.js';
-import { MAX_JWT_LEEWAY_SECONDS } from './limits.js';
+import { MAX_JWT_LEEWAY_SECONDS } from './cli-limits.js';
 import type { JwksOption, TokenOptions } from './token-options.js';
 
 const JWKS_HELP = 'a URL (fetched, cached, fetched again for a new kid) or a JSON file';

@@ -1,8 +1,9 @@
 /** `tidings token`: prints a signed JWT with Mercure claims, for development. */
 import { readFileSync } from 'node:fs';
 import { type FlagSpec, helpText, integerFlag, listFlag, parseFlags, stringFlag, UsageError } from './cli-flags.js';
+import { DEFAULT_TOKEN_TTL_SECONDS } from './cli-limits.js';
 import { createSigningKey, isJwtAlgorithm, JWT_ALGORITHMS, signJwt } from './jwt.js';
-import { DEFAULT_JWT_ALG, DEFAULT_TOKEN_TTL_SECONDS } from './limits.js';
+import { DEFAULT_JWT_ALG } from './limits.js';
 
 export const TOKEN_FLAGS: readonly FlagSpec[] = [
   {

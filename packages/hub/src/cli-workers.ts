@@ -6,7 +6,7 @@
  */
 import cluster from 'node:cluster';
 import type { HubConfig } from './cli-hub.js';
-import { SHUTDOWN_GRACE_MS } from './limits.js';
+import { SHUTDOWN_GRACE_MS } from './cli-limits.js';
 import { createLogger, stdoutSink } from './logger.js';
 
 export function superviseWorkers(config: HubConfig): void {

@@ -5,6 +5,7 @@
  */
 import { generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { DEV_CERT_BACKDATE_MINUTES, DEV_CERT_VALIDITY_DAYS } from './cli-limits.js';
 import {
   bitString,
   booleanTrue,
@@ -18,7 +19,6 @@ import {
   unsignedInteger,
   utf8String,
 } from './der.js';
-import { DEV_CERT_BACKDATE_MINUTES, DEV_CERT_VALIDITY_DAYS } from './limits.js';
 
 /** Names the development certificate is valid for (subjectAltName): the loopback names a browser uses. */
 export const DEV_CERT_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];

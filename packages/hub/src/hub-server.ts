@@ -15,13 +15,13 @@ import {
   type ServerHttp2Session,
 } from 'node:http2';
 import type { Server, Socket } from 'node:net';
-import { createDevCertificate, DEV_CERT_NAMES } from './dev-certificate.js';
 import {
   HEADERS_TIMEOUT_SECONDS,
   HTTP2_IDLE_TIMEOUT_MS,
   HTTP2_MAX_CONCURRENT_STREAMS,
   TIMEOUT_CHECK_INTERVAL_MS,
-} from './limits.js';
+} from './cli-limits.js';
+import { createDevCertificate, DEV_CERT_NAMES } from './dev-certificate.js';
 import type { Logger } from './logger.js';
 import type { TlsConfig } from './tls-options.js';
 

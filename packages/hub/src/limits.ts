@@ -1,35 +1,16 @@
 /**
- * Every limit and default of @tidings/hub, in one place, each next to the attack or accident it
- * prevents. The README's "Limits" table lists the same values; the CLI flags override some of them.
+ * Every limit and default of the hub itself (`createHub` and what it runs), in one place, each next to the
+ * attack or accident it prevents. The README's "Limits" tables list the same values; the CLI flags override
+ * some of them. The `tidings` command's own constants (port, workers, server timeouts) are in
+ * cli-limits.ts, the dashboard's in dashboard/dashboard-limits.ts, the demos' in
+ * dashboard/demos/demo-limits.ts.
  */
 
-/** Port the CLI listens on (`--port`). */
-export const DEFAULT_PORT = 3000;
-/** Interface the CLI binds (`--host`): loopback, so a fresh hub is not exposed by accident. */
-export const DEFAULT_HOST = '127.0.0.1';
 /** Signature algorithm of the configured JWT keys (`--jwt-alg`). */
 export const DEFAULT_JWT_ALG = 'HS256';
 
 /** The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days): a longer one runs after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Most hub processes `--workers` starts: more than the cores only adds context switches. */
-export const MAX_WORKERS = 64;
-
-/**
- * Seconds a client has to send a whole request, head and body (`--request-timeout`); then 408 and the
- * connection is closed. Node's default is 5 minutes, so a publisher that never finished its body (even
- * after a 401) held a connection that long. An event stream is not affected: its request is complete
- * once its head is in.
- */
-export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
-/** Seconds a client has to send a request's head (capped by --request-timeout): slow-loris heads. */
-export const HEADERS_TIMEOUT_SECONDS = 10;
-/** Milliseconds between Node's checks of those timeouts (its default, 30 s, would let them run late). */
-export const TIMEOUT_CHECK_INTERVAL_MS = 500;
-
-/** Milliseconds open requests get to finish after SIGTERM before their connections are cut. */
-export const SHUTDOWN_GRACE_MS = 5_000;
 
 /**
  * Milliseconds between keep-alive comments (`heartbeat`; `--heartbeat` takes seconds), so proxies do not
@@ -135,8 +116,6 @@ export const MAX_TOKEN_LENGTH = 16 * 1024;
 export const MAX_CLAIM_SELECTORS = 1_000;
 /** Milliseconds of clock difference tolerated on `exp` and `nbf` unless `tokenClockTolerance` / `--jwt-leeway` say otherwise. */
 export const DEFAULT_TOKEN_CLOCK_TOLERANCE_MS = 0;
-/** Largest `--jwt-leeway`, in seconds: a leeway of minutes would keep expired tokens working. */
-export const MAX_JWT_LEEWAY_SECONDS = 300;
 /** [spec] RFC 7518 3.3: RSA keys shorter than 2048 bits are refused, configured or from a JWK Set. */
 export const MIN_RSA_KEY_BITS = 2048;
 /** A JWK Set fetch that takes longer fails: a slow key server must not hold requests (and their sockets). */
@@ -148,52 +127,12 @@ export const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
  * once per this many milliseconds: tokens with made-up `kid`s cannot turn the hub into a fetch loop.
  */
 export const JWKS_COOLDOWN_MS = 30_000;
-/** Seconds `tidings publish` waits for the hub's answer (`--timeout`): a hub that accepts the connection but never answers must not hang a script. */
-export const DEFAULT_PUBLISH_TIMEOUT_SECONDS = 30;
-/** Lifetime of tokens printed by `tidings token` unless `--ttl` says otherwise (0 = no `exp`). */
-export const DEFAULT_TOKEN_TTL_SECONDS = 3_600;
 
 /** Upper bounds (seconds) of the publish latency histogram on /metrics. */
 export const PUBLISH_LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
 /** Seconds browsers may cache a CORS preflight answer. */
 export const CORS_MAX_AGE_SECONDS = 600;
-
-// ---- Dashboard and demos (`--dashboard`) ----
-
-/** Milliseconds between two dashboard samples (subscribers, publish and delivery rates). */
-export const DASHBOARD_SAMPLE_INTERVAL_MS = 1_000;
-/** Samples the dashboard keeps and sends to a page that opens (60 at one a second: the last minute). */
-export const DASHBOARD_SAMPLES_KEPT = 60;
-/** Topics listed in one stats sample (most subscribed first); the rest are counted, not named. */
-export const DASHBOARD_MAX_TOPICS = 100;
-/** Concurrent stats streams (pages showing the dashboard); more get 429, so viewers cannot use up files. */
-export const DASHBOARD_MAX_VIEWERS = 1_000;
-/**
- * Bytes a dashboard viewer may leave unread before its stats stream is closed (minutes of samples): a page
- * that stopped reading must not grow the hub's memory. The page reconnects once it reads again.
- */
-export const DASHBOARD_MAX_QUEUED_BYTES = 256 * 1024;
-/** Reconnection delay (ms) the stats stream asks pages for. */
-export const DASHBOARD_RETRY_MS = 2_000;
-/** Milliseconds between ticker demo prices, monitor demo samples and clock demo ticks. */
-export const DEMO_TICKER_INTERVAL_MS = 1_000;
-export const DEMO_MONITOR_INTERVAL_MS = 2_000;
-export const DEMO_CLOCK_INTERVAL_MS = 1_000;
-/** Processes the monitor demo lists (busiest first). */
-export const DEMO_TOP_PROCESSES = 5;
-/** Chat demo: longest name and message in characters after trimming, largest request body in bytes. */
-export const DEMO_CHAT_MAX_NAME = 32;
-export const DEMO_CHAT_MAX_TEXT = 500;
-export const DEMO_CHAT_MAX_BODY_BYTES = 4 * 1024;
-/** Chat demo sends at once, then DEMO_CHAT_PER_SECOND (for everyone together); past it 429. */
-export const DEMO_CHAT_BURST = 10;
-export const DEMO_CHAT_PER_SECOND = 2;
-/**
- * Updates the demos' own hub keeps for replay. The demos never publish to the real hub: they run on a
- * hub of their own, so nothing a visitor sends can evict real updates or count against real limits.
- */
-export const DEMO_HISTORY_SIZE = 500;
 
 // ---- Per-client limits (each `null` in the options, `0` on the command line, turns it off) ----
 
@@ -218,25 +157,7 @@ export const DEFAULT_PUBLISH_RATE_PER_TOKEN = 1_000;
 /** Busy keys (addresses, tokens) a rate limit tracks; beyond them new keys share one bucket (memory stays bounded). */
 export const MAX_RATE_LIMIT_KEYS = 100_000;
 
-// ---- TLS and HTTP/2, protected resource metadata, QUERY bodies, active subscriptions ----
-
-/**
- * Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS): a page needs a
- * handful; Node's default is unlimited (2^32 - 1), which lets one connection open streams without end.
- */
-export const HTTP2_MAX_CONCURRENT_STREAMS = 250;
-
-/**
- * Milliseconds an HTTP/2 connection without open streams is kept: then GOAWAY closes it, as node:http's
- * keep-alive timeout closes an idle HTTP/1.1 connection. A connection carrying a stream is never idle.
- */
-export const HTTP2_IDLE_TIMEOUT_MS = 60_000;
-
-/** Days the development certificate is valid: short, since it is made anew at every start anyway. */
-export const DEV_CERT_VALIDITY_DAYS = 30;
-
-/** Minutes the validity starts before now, so a client whose clock is a little behind accepts it. */
-export const DEV_CERT_BACKDATE_MINUTES = 60;
+// ---- Protected resource metadata, QUERY bodies, active subscriptions ----
 
 /**
  * How long clients and caches may keep the metadata document, in seconds. It changes only when the hub

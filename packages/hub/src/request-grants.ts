@@ -1,6 +1,6 @@
 /**
  * A request's token, verified and read into grants, or the answer that refuses it: the one sequence the
- * publish and subscribe routes share.
+ * publish and subscribe routes share (the dashboard's stats view shares the verification, tokenGrants).
  *
  * [spec] draft-08 "Error Responses": 401 with `WWW-Authenticate: Bearer` (no error code when there is no
  * token, `invalid_token` when it fails). The draft suggests one answer for every failure; this hub says in
@@ -54,19 +54,34 @@ export async function requestGrants(hub: HubContext, request: HubRequest, role: 
         : 'this hub accepts no subscriber tokens';
     return refused(textResponse(401, why, bearerChallenge('invalid_token')));
   }
+  const verified = await tokenGrants(verifier, found.token, hub.config.publicUrl);
+  if (!(verified instanceof TokenError))
+    return { kind: 'granted', ...verified, source: found.source, token: found.token };
+  if (verified.code === 'KEYS_UNAVAILABLE') {
+    hub.log.warn(`${role} token not checked: JWK Set unavailable`, { error: describeError(verified.cause) });
+    return refused(
+      textResponse(503, 'the keys to check the token cannot be fetched now; try again later', { 'retry-after': '5' }),
+    );
+  }
+  hub.log.info(`${role} token refused`, { reason: verified.code });
+  return refused(textResponse(401, `invalid token: ${verified.message}`, bearerChallenge('invalid_token')));
+}
+
+/**
+ * The claims and grants of `token` if `verifier` accepts it, else the TokenError that says why (any other
+ * error is thrown). Shared by the routes above and the dashboard's stats view, which answers a refused
+ * token its own way (no topic names rather than 401).
+ */
+export async function tokenGrants(
+  verifier: TokenVerifier,
+  token: string,
+  publicUrl: string,
+): Promise<{ readonly claims: JwtClaims; readonly grants: Grants } | TokenError> {
   try {
-    const claims = await verifier.verify(found.token);
-    const grants = grantsFromClaims(claims, hub.config.publicUrl);
-    return { kind: 'granted', grants, claims, source: found.source, token: found.token };
+    const claims = await verifier.verify(token);
+    return { claims, grants: grantsFromClaims(claims, publicUrl) };
   } catch (error) {
-    if (!(error instanceof TokenError)) throw error;
-    if (error.code === 'KEYS_UNAVAILABLE') {
-      hub.log.warn(`${role} token not checked: JWK Set unavailable`, { error: describeError(error.cause) });
-      return refused(
-        textResponse(503, 'the keys to check the token cannot be fetched now; try again later', { 'retry-after': '5' }),
-      );
-    }
-    hub.log.info(`${role} token refused`, { reason: error.code });
-    return refused(textResponse(401, `invalid token: ${error.message}`, bearerChallenge('invalid_token')));
+    if (error instanceof TokenError) return error;
+    throw error;
   }
 }

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createHub } from '@tidings/hub';
-import { RATE_WINDOW_MS, StatsSampler } from '../src/dashboard/stats-sampler.ts';
+import { RATE_WINDOW_MS } from '../src/dashboard/dashboard-limits.ts';
+import { StatsSampler } from '../src/dashboard/stats-sampler.ts';
 
 // The pages' own modules (plain ES modules without DOM, and without types), as the browser loads them.
 type Hint = (refusal: { status: number; tokenSent: boolean; anonymous?: boolean }) => string;

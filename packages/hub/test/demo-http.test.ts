@@ -2,7 +2,7 @@
 // itself, and the chat's POST checks its input (400/413/415/405 with a message) before publishing.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import * as limits from '../src/limits.ts';
+import * as limits from '../src/dashboard/demos/demo-limits.ts';
 import { type DashboardHub, startDashboardHub } from './dashboard-support.ts';
 import { subscribe, url } from './support/sse.ts';
 

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DemoInputError, parseChatMessage } from '../src/dashboard/demos/chat-message.ts';
+import * as limits from '../src/dashboard/demos/demo-limits.ts';
 import { metricValue } from '../src/dashboard/demos/demo-publishers.ts';
 import { OPENING_PRICES, PriceWalk } from '../src/dashboard/demos/price-walk.ts';
 import { ProcessSampler } from '../src/dashboard/demos/process-sampler.ts';
-import * as limits from '../src/limits.ts';
 
 test('the price walk is repeatable per seed, moves each symbol at most 1 % a step and stays above 0', () => {
   const a = new PriceWalk(7);

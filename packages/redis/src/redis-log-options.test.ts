@@ -48,7 +48,7 @@ test('options: bad values are a TypeError that says how to fix them, and never s
   refused({ url: 'redis://h', prefix: 'p'.repeat(MAX_PREFIX_LENGTH + 1) }, new RegExp(`at most ${MAX_PREFIX_LENGTH}`));
   refused({ url: 'redis://h', connectTimeout: 0 }, /connectTimeout must be a whole number of milliseconds >= 1/);
   refused({ url: 'redis://h', commandTimeout: 1.5 }, /commandTimeout must be a whole number of milliseconds >= 1/);
-  refused({ url: 'redis://h', limits: { maxCount: -1 } }, /limits.maxCount must be a whole number >= 0/);
+  refused({ url: 'redis://h', limits: { maxCount: -1 } }, /limits.maxCount must be a whole number of entries >= 0/);
 });
 
 test('options: the window of recent entries is never larger than the limits; null keeps none', () => {

@@ -1,4 +1,4 @@
-import type { ResolvedLogLimits } from './log-limits.js';
+import { ageLimit, checkLimitsObject, type ResolvedLogLimits, wholeLimit } from './log-limits.js';
 
 /**
  * How much a default memory log remembers for `Last-Event-ID` replay: the `history` option of
@@ -14,14 +14,6 @@ export interface HistoryOptions {
   maxBytes?: number;
 }
 
-function wholeNumber(name: string, value: unknown, fallback: number, unit: string, hint: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`${name} must be a whole number of ${unit} >= 1${hint}, got ${String(value)}`);
-  }
-  return value;
-}
-
 /**
  * The event-log limits `history` asks for, with `defaults` for what it leaves out. Throws a TypeError
  * that says how to fix a bad value; `name` is the option's name in messages.
@@ -31,24 +23,17 @@ export function historyLimits(
   defaults: ResolvedLogLimits,
   name = 'history',
 ): ResolvedLogLimits {
-  if (history !== undefined && (typeof history !== 'object' || history === null)) {
-    throw new TypeError(`${name} must be an object such as { size: 1000, maxAge: 300000 }, or null to keep none`);
-  }
-  const maxAge = history?.maxAge;
+  checkLimitsObject(name, history, '{ size: 1000, maxAge: 300000 }', ', or null to keep none');
   return {
-    maxCount: wholeNumber(
+    maxCount: wholeLimit(
       `${name}.size`,
       history?.size,
       defaults.maxCount,
+      1,
       'events',
       ` (to keep no history, pass ${name}: null)`,
     ),
-    maxBytes: wholeNumber(`${name}.maxBytes`, history?.maxBytes, defaults.maxBytes, 'bytes', ''),
-    maxAge:
-      maxAge === undefined
-        ? defaults.maxAge
-        : maxAge === null
-          ? null
-          : wholeNumber(`${name}.maxAge`, maxAge, 0, 'milliseconds', ' (or null for no age limit)'),
+    maxBytes: wholeLimit(`${name}.maxBytes`, history?.maxBytes, defaults.maxBytes, 1, 'bytes'),
+    maxAge: ageLimit(`${name}.maxAge`, history?.maxAge, defaults.maxAge),
   };
 }

@@ -10,8 +10,11 @@ test('memory log: size and bytes follow appends and trims; bad limits are a Type
   for (let i = 0; i < 5; i++) await log.append(eventFields());
   assert.equal(log.size, 2);
   assert.ok(log.bytes > 0);
-  assert.throws(() => new MemoryLog({ maxCount: -1 }), /maxCount must be a whole number >= 0/);
-  assert.throws(() => new MemoryLog({ maxBytes: 0 }), /maxBytes must be a whole number >= 1/);
-  assert.throws(() => new MemoryLog({ maxAge: 1.5 }), /maxAge must be a whole number >= 1/);
+  assert.throws(() => new MemoryLog({ maxCount: -1 }), /limits.maxCount must be a whole number of entries >= 0/);
+  assert.throws(() => new MemoryLog({ maxBytes: 0 }), /limits.maxBytes must be a whole number of bytes >= 1/);
+  assert.throws(
+    () => new MemoryLog({ maxAge: 1.5 }),
+    /limits.maxAge must be a whole number of milliseconds >= 1 .or null for no age limit./,
+  );
   assert.throws(() => new MemoryLog(5 as never), /limits must be an object/);
 });

@@ -335,8 +335,8 @@ test('sqlite log: bad options are a TypeError that says how to fix them', () => 
   bad({ path, synchronous: 'off' }, /synchronous must be 'full' or 'normal'/);
   bad({ path, busyTimeout: -1 }, /busyTimeout must be a whole number of milliseconds/);
   bad({ path, busyTimeout: 1.5 }, /busyTimeout must be a whole number of milliseconds/);
-  bad({ path, limits: { maxCount: -1 } }, /limits.maxCount must be a whole number >= 0/);
-  bad({ path, limits: { maxBytes: 0 } }, /limits.maxBytes must be a whole number >= 1/);
+  bad({ path, limits: { maxCount: -1 } }, /limits.maxCount must be a whole number of entries >= 0/);
+  bad({ path, limits: { maxBytes: 0 } }, /limits.maxBytes must be a whole number of bytes >= 1/);
   bad({ path, limits: 5 }, /limits must be an object/);
   bad({ path, driver: 'sqlite3' }, /driver must be 'node:sqlite', 'better-sqlite3' or undefined/);
   assert.ok(!existsSync(path), 'bad options create no file');

@@ -11,21 +11,23 @@
  * Who may see topic names is decided in stats-view.ts; the README's "Dashboard" section explains it.
  */
 import { createHub, HUB_PATH, type Hub } from '../create-hub.js';
+import { RateLimit } from '../rate-limit.js';
+import { clientBundlePath, createClientBundleLoader } from './client-bundle.js';
 import {
   DASHBOARD_MAX_TOPICS,
   DASHBOARD_MAX_VIEWERS,
   DASHBOARD_SAMPLE_INTERVAL_MS,
   DASHBOARD_SAMPLES_KEPT,
+} from './dashboard-limits.js';
+import { answerChatPost, CHAT_MESSAGES_PATH } from './demos/chat-route.js';
+import {
   DEMO_CHAT_BURST,
   DEMO_CHAT_PER_SECOND,
   DEMO_CLOCK_INTERVAL_MS,
   DEMO_HISTORY_SIZE,
   DEMO_MONITOR_INTERVAL_MS,
   DEMO_TICKER_INTERVAL_MS,
-} from '../limits.js';
-import { RateLimit } from '../rate-limit.js';
-import { clientBundlePath, createClientBundleLoader } from './client-bundle.js';
-import { answerChatPost, CHAT_MESSAGES_PATH } from './demos/chat-route.js';
+} from './demos/demo-limits.js';
 import { type DemoIntervals, startDemoPublishers } from './demos/demo-publishers.js';
 import { fileResponse, loadStaticFiles, type StaticFile } from './static-files.js';
 import { StatsSampler } from './stats-sampler.js';

@@ -6,7 +6,7 @@
  */
 import { encodeEvent } from '@tidings/protocol';
 import type { Hub } from '../create-hub.js';
-import { DASHBOARD_MAX_QUEUED_BYTES, DASHBOARD_MAX_TOPICS, DASHBOARD_RETRY_MS } from '../limits.js';
+import { DASHBOARD_MAX_QUEUED_BYTES, DASHBOARD_MAX_TOPICS, DASHBOARD_RETRY_MS } from './dashboard-limits.js';
 import type { StatsSampler } from './stats-sampler.js';
 import { statsView, type TopicFilter } from './stats-view.js';
 

@@ -7,9 +7,10 @@
  * publish to a topic knows it already); everyone else sees counts only. A hub with no key at all has no
  * private updates and no tokens, so its selectors are shown to every viewer.
  */
-import { canPublish, grantsFromClaims } from '../authorization.js';
+import { canPublish } from '../authorization.js';
 import type { Hub, HubStats } from '../create-hub.js';
 import { TokenError } from '../errors.js';
+import { tokenGrants } from '../request-grants.js';
 import { bearerToken } from '../request-token.js';
 import { dashboardTopics } from './dashboard-topics.js';
 import type { StatsSample } from './stats-sampler.js';
@@ -26,13 +27,10 @@ export async function topicFilterFor(hub: Hub, authorization: string | null): Pr
   if (publisherTokens === null && subscriberTokens === null) return ALL;
   const token = authorization === null ? null : bearerToken(authorization);
   if (token === null || publisherTokens === null) return NONE;
-  try {
-    const grants = grantsFromClaims(await publisherTokens.verify(token), publicUrl);
-    return (selector) => canPublish(grants, [selector]);
-  } catch (error) {
-    if (error instanceof TokenError) return NONE;
-    throw error;
-  }
+  // A refused token (or keys that cannot be fetched) shows counts only, not a 401: the page stays useful.
+  const verified = await tokenGrants(publisherTokens, token, publicUrl);
+  if (verified instanceof TokenError) return NONE;
+  return (selector) => canPublish(verified.grants, [selector]);
 }
 
 export interface TopicCount {

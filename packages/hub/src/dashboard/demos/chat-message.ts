@@ -3,7 +3,7 @@
  * wrong, so the page can show it as it is.
  */
 import { HubError } from '../../errors.js';
-import { DEMO_CHAT_MAX_NAME, DEMO_CHAT_MAX_TEXT } from '../../limits.js';
+import { DEMO_CHAT_MAX_NAME, DEMO_CHAT_MAX_TEXT } from './demo-limits.js';
 
 export type DemoInputErrorCode = 'INVALID_JSON' | 'INVALID_FIELD' | 'UNSUPPORTED_MEDIA_TYPE' | 'BODY_TOO_LARGE';
 

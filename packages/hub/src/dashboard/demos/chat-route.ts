@@ -6,9 +6,9 @@
 import type { Hub } from '../../create-hub.js';
 import { PublishError } from '../../errors.js';
 import { readFetchBody } from '../../http-fetch.js';
-import { DEMO_CHAT_MAX_BODY_BYTES } from '../../limits.js';
 import type { RateLimit } from '../../rate-limit.js';
 import { DemoInputError, parseChatMessage } from './chat-message.js';
+import { DEMO_CHAT_MAX_BODY_BYTES } from './demo-limits.js';
 import { DEMO_TOPICS } from './demo-topics.js';
 
 export const CHAT_MESSAGES_PATH = '/demo/chat/messages';

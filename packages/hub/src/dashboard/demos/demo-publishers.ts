@@ -5,7 +5,7 @@
  */
 import { loadavg } from 'node:os';
 import type { Hub } from '../../create-hub.js';
-import { DEMO_TOP_PROCESSES } from '../../limits.js';
+import { DEMO_TOP_PROCESSES } from './demo-limits.js';
 import { DEMO_TOPICS } from './demo-topics.js';
 import { PriceWalk } from './price-walk.js';
 import { ProcessSampler } from './process-sampler.js';
