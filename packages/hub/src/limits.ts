@@ -159,7 +159,7 @@ export const PUBLISH_LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 /** Seconds browsers may cache a CORS preflight answer. */
 export const CORS_MAX_AGE_SECONDS = 600;
 
-// ---- Dashboard and demos (`--dashboard`) ----
+// ---- Dashboard (`--dashboard`) ----
 
 /** Milliseconds between two dashboard samples (subscribers, publish and delivery rates). */
 export const DASHBOARD_SAMPLE_INTERVAL_MS = 1_000;
@@ -176,24 +176,6 @@ export const DASHBOARD_MAX_VIEWERS = 1_000;
 export const DASHBOARD_MAX_QUEUED_BYTES = 256 * 1024;
 /** Reconnection delay (ms) the stats stream asks pages for. */
 export const DASHBOARD_RETRY_MS = 2_000;
-/** Milliseconds between ticker demo prices, monitor demo samples and clock demo ticks. */
-export const DEMO_TICKER_INTERVAL_MS = 1_000;
-export const DEMO_MONITOR_INTERVAL_MS = 2_000;
-export const DEMO_CLOCK_INTERVAL_MS = 1_000;
-/** Processes the monitor demo lists (busiest first). */
-export const DEMO_TOP_PROCESSES = 5;
-/** Chat demo: longest name and message in characters after trimming, largest request body in bytes. */
-export const DEMO_CHAT_MAX_NAME = 32;
-export const DEMO_CHAT_MAX_TEXT = 500;
-export const DEMO_CHAT_MAX_BODY_BYTES = 4 * 1024;
-/** Chat demo sends at once, then DEMO_CHAT_PER_SECOND (for everyone together); past it 429. */
-export const DEMO_CHAT_BURST = 10;
-export const DEMO_CHAT_PER_SECOND = 2;
-/**
- * Updates the demos' own hub keeps for replay. The demos never publish to the real hub: they run on a
- * hub of their own, so nothing a visitor sends can evict real updates or count against real limits.
- */
-export const DEMO_HISTORY_SIZE = 500;
 
 // ---- Per-client limits (each `null` in the options, `0` on the command line, turns it off) ----
 

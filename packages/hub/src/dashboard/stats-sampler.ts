@@ -7,7 +7,7 @@ import type { Hub, HubStats } from '../create-hub.js';
 
 /**
  * The rates are averaged over this window rather than taken between two samples: a publisher with a rhythm
- * (the demos' monitor publishes every 2 s, many backends every few seconds) would otherwise draw a zigzag
+ * (a monitor publishing every 2 s, many backends every few seconds) would otherwise draw a zigzag
  * between 0 and twice its rate on a chart sampled every second. 6 s holds a whole number of 1, 2 and 3 s
  * periods, so such rhythms draw a flat line, and a change still shows within a few seconds.
  */
