@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: the Tidings hub with its dashboard and demos, on the in-memory store, for trying it out.
+// `npm start`: the Tidings hub with its dashboard, on the in-memory store, for trying it out.
 // It makes a fresh random JWT key for this run (never a fixed or production key) unless you give one, signs a development token
 // with it (may publish and subscribe to every topic, 12 hours), starts `tidings hub --dashboard --anonymous`
 // with the key in the environment (not on the command line, where `ps` shows it), and prints a dashboard
@@ -37,7 +37,7 @@ const cli = fileURLToPath(
 );
 const child = spawn(
   process.execPath,
-  [...process.execArgv, cli, 'hub', '--dashboard', '--demos', '--anonymous', ...process.argv.slice(2)],
+  [...process.execArgv, cli, 'hub', '--dashboard', '--anonymous', ...process.argv.slice(2)],
   {
     env: { ...process.env, TIDINGS_JWT_KEY: key },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -62,9 +62,9 @@ child.stdout.on('data', (chunk) => {
     process.stdout.write(
       [
         '',
-        `Tidings hub: ${entry.hub} (in-memory store, anonymous subscribers, dashboard and demos on)`,
+        `Tidings hub: ${entry.hub} (in-memory store, anonymous subscribers, dashboard on)`,
         `Dashboard:   ${entry.url}/#token=${token}`,
-        `Demos:       ${entry.url}/demo/`,
+        'Examples:    npm start -w examples/ticker (or monitor, news, chat, clock…: examples/README.md)',
         `Dev token (publish and subscribe to every topic, valid ${TOKEN_TTL_SECONDS / 3600} h, this run only):`,
         `  ${token}`,
         `Publish:     curl -d topic=https://example.com/books/1 -d data=hello -H "Authorization: Bearer ${token}" ${entry.hub}`,

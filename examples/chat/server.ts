@@ -5,10 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
-import { HOST, listen } from '../shared/listen.ts';
-import { checkMilliseconds, checkPort, DEFAULT_RETRY_MS } from '../shared/options.ts';
+import { listenOnLoopback, type RunningExample } from '../shared/listen.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
-import type { RunningExample } from '../shared/run-main.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
 import { ChatInputError, parseChatMessage } from './message.ts';
 import { BodyNotUtf8Error, BodyTooLargeError, readBody } from './read-body.ts';
@@ -19,15 +17,11 @@ export const DEFAULT_PORT = 3104;
 export interface ChatOptions {
   /** TCP port; 0 picks a free one. Default DEFAULT_PORT. */
   port?: number;
-  /** The `retry:` hint in milliseconds. Default DEFAULT_RETRY_MS (2000), as in every example. */
+  /** The `retry:` hint: milliseconds the browser waits before it reconnects. Default 2000. */
   retryMs?: number;
 }
 
-export interface ChatApp extends RunningExample {
-  readonly port: number;
-  /** Cuts every connection while the server keeps running (what a restarting proxy does). */
-  cutStreams(): void;
-}
+export type ChatApp = RunningExample;
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = Buffer.from(JSON.stringify(value));
@@ -36,9 +30,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 export async function startChat(options: ChatOptions = {}): Promise<ChatApp> {
-  checkPort(options.port);
-  checkMilliseconds('retryMs', options.retryMs, 0);
-  const retry = options.retryMs ?? DEFAULT_RETRY_MS;
+  const retry = options.retryMs ?? 2000;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
   // The channel gives each event an id (a random UUID, so an id from before a restart is unknown to the new
@@ -88,16 +80,5 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatApp> {
     if (servePublicFile(req, res, pathname, files)) return;
     sendText(res, 404, `Not found: ${pathname}. The chat is at /, its stream at /events, POST to /messages.`);
   });
-  const port = await listen(server, options.port ?? DEFAULT_PORT);
-
-  return {
-    port,
-    url: `http://${HOST}:${port}/`,
-    cutStreams: () => server.closeAllConnections(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server, options.port ?? DEFAULT_PORT);
 }

@@ -17,9 +17,7 @@ import { join } from 'node:path';
 import type { Session } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
 import { HOST, listen } from '../shared/listen.ts';
-import { checkInterval, checkPort } from '../shared/options.ts';
 import { loadPublicFiles, PAGE_HEADERS, sendText } from '../shared/public-files.ts';
-import type { RunningExample } from '../shared/run-main.ts';
 import { HubNode, NODE_NAMES, type NodeName, type NodeStatus, type StopSignal } from './hub-node.ts';
 import { createPublisher, type Published } from './publisher.ts';
 import { checkRedis, checkRedisOptions, DEFAULT_REDIS_URL, deleteKeys, newPrefix, storeUrl } from './redis-keys.ts';
@@ -55,7 +53,9 @@ export interface ClusterStatus {
   readonly nodes: Readonly<Record<NodeName, NodeStatus>>;
 }
 
-export interface ClusterApp extends RunningExample {
+export interface ClusterApp {
+  /** The page to open, e.g. http://127.0.0.1:3110/ */
+  readonly url: string;
   /** Port of the page. */
   readonly port: number;
   readonly prefix: string;
@@ -75,9 +75,16 @@ const SIGNALS: readonly StopSignal[] = ['SIGTERM', 'SIGKILL'];
 
 const isNodeName = (value: string): value is NodeName => (NODE_NAMES as readonly string[]).includes(value);
 
+/** A bad option is a TypeError that says what to pass, before Redis or any hub is touched. */
+function checkOptions({ port, intervalMs }: ClusterOptions): void {
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535))
+    throw new TypeError(`port must be an integer from 0 to 65535 (0 picks a free port), got ${String(port)}`);
+  if (intervalMs != null && (!Number.isSafeInteger(intervalMs) || intervalMs < 1))
+    throw new TypeError(`intervalMs must be a whole number of milliseconds >= 1 (or null), got ${String(intervalMs)}`);
+}
+
 export async function startCluster(options: ClusterOptions = {}): Promise<ClusterApp> {
-  checkPort(options.port);
-  checkInterval('intervalMs', options.intervalMs);
+  checkOptions(options);
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   const prefix = options.prefix ?? newPrefix();
   checkRedisOptions(redisUrl, prefix);

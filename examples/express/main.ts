@@ -1,5 +1,6 @@
-// `npm start -w examples/express`: serves the Express example on PORT (default 3106) at 127.0.0.1.
-import { runMain } from '../shared/run-main.ts';
-import { DEFAULT_PORT, startExpressExample } from './server.ts';
+// `npm start -w examples/express`: serves the express example on PORT (default 3106; 0 picks a free one) at 127.0.0.1.
+import { startExpressExample } from './server.ts';
 
-await runMain('express', DEFAULT_PORT, startExpressExample);
+const app = await startExpressExample(process.env.PORT ? { port: Number(process.env.PORT) } : {});
+console.log(`express example on ${app.url}`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void app.close().then(() => process.exit(0)));

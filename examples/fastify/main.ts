@@ -1,5 +1,6 @@
-// `npm start -w examples/fastify`: serves the Fastify example on PORT (default 3107) at 127.0.0.1.
-import { runMain } from '../shared/run-main.ts';
-import { DEFAULT_PORT, startFastifyExample } from './server.ts';
+// `npm start -w examples/fastify`: serves the fastify example on PORT (default 3107; 0 picks a free one) at 127.0.0.1.
+import { startFastifyExample } from './server.ts';
 
-await runMain('fastify', DEFAULT_PORT, startFastifyExample);
+const app = await startFastifyExample(process.env.PORT ? { port: Number(process.env.PORT) } : {});
+console.log(`fastify example on ${app.url}`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void app.close().then(() => process.exit(0)));

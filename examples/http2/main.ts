@@ -1,6 +1,8 @@
-// `npm start -w examples/http2`: serves the HTTP/2 example on https://127.0.0.1:PORT/ (default 3109) with a
-// certificate made at start. The browser warns that it does not trust it: that is expected for a demo.
-import { runMain } from '../shared/run-main.ts';
-import { DEFAULT_PORT, startHttp2Example } from './server.ts';
+// `npm start -w examples/http2`: serves the HTTP/2 example on https://127.0.0.1:PORT/ (default 3109; 0 picks a
+// free one) with a certificate made at start. The browser warns that it does not trust it: that is expected
+// for a demo.
+import { startHttp2Example } from './server.ts';
 
-await runMain('http2', DEFAULT_PORT, startHttp2Example);
+const app = await startHttp2Example(process.env.PORT ? { port: Number(process.env.PORT) } : {});
+console.log(`http2 example on ${app.url}`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void app.close().then(() => process.exit(0)));

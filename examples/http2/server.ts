@@ -6,36 +6,24 @@ import { createSecureServer, type Http2Session } from 'node:http2';
 import { join } from 'node:path';
 import { type Channel, createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
-import { HOST, listen } from '../shared/listen.ts';
-import { type ExampleOptions, resolveOptions } from '../shared/options.ts';
+import { HOST, listen, type RunningExample } from '../shared/listen.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
-import type { RunningExample } from '../shared/run-main.ts';
-import { publishEvery } from '../shared/ticking-example.ts';
 import { makeSelfSignedCertificate } from './self-signed.ts';
 
-/** Port when PORT is not set. */
-export const DEFAULT_PORT = 3109;
 /** Event streams the page opens, one per simulated sensor: more than the six a browser allows over HTTP/1.1. */
 export const SENSOR_COUNT = 8;
-/** Milliseconds between two rounds of readings. */
-export const DEFAULT_INTERVAL_MS = 1000;
-
-/** port, intervalMs (between rounds of readings; null: only on `tick()`) and retryMs. */
-export type Http2ExampleOptions = ExampleOptions;
+/** port (0: a free one; default 3109), intervalMs between rounds of readings (null: only on `tick()`; default 1000), retryMs (default 2000). */
+export type Http2ExampleOptions = { port?: number; intervalMs?: number | null; retryMs?: number };
 
 export interface Http2Example extends RunningExample {
-  readonly port: number;
   /** Publishes one reading per sensor now; resolves the ids, index i for sensor i + 1. */
   tick(): Promise<string[]>;
-  /** Cuts every connection while the server keeps running (what a restarting proxy does). */
-  cutStreams(): void;
 }
 
 const SENSOR_PATH = /^\/sensors\/(\d+)\/events$/;
 
 export async function startHttp2Example(options: Http2ExampleOptions = {}): Promise<Http2Example> {
-  const settings = resolveOptions(options, { port: DEFAULT_PORT, intervalMs: DEFAULT_INTERVAL_MS });
-  const { intervalMs, retry } = settings;
+  const { intervalMs = 1000, retryMs = 2000 } = options;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
 
   // One channel (and so one history, and ids of its own: random UUIDs) per sensor.
@@ -62,7 +50,7 @@ export async function startHttp2Example(options: Http2ExampleOptions = {}): Prom
         sendText(res, 404, `No sensor ${match[1]}: sensors are numbered 1 to ${SENSOR_COUNT}.`);
         return;
       }
-      const session = createSession(req, res, { retry });
+      const session = createSession(req, res, { retry: retryMs });
       if (session !== null) sensor.channel.register(session);
       return;
     }
@@ -92,8 +80,9 @@ export async function startHttp2Example(options: Http2ExampleOptions = {}): Prom
     for (const socket of sockets) socket.destroy();
   };
 
-  const port = await listen(server, settings.port);
-  const timer = publishEvery(intervalMs, tick);
+  // node:http2 has no closeAllConnections(), so this example listens and closes by itself.
+  const port = await listen(server, options.port ?? 3109);
+  const timer = intervalMs === null ? undefined : setInterval(() => tick().catch(console.error), intervalMs);
   return {
     port,
     url: `https://${HOST}:${port}/`,

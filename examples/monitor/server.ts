@@ -7,32 +7,31 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
-import { listen } from '../shared/listen.ts';
-import { checkInterval, type ExampleOptions, resolveOptions } from '../shared/options.ts';
+import { listenOnLoopback, type RunningExample } from '../shared/listen.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
-import { type TickingExample, tickingExample } from '../shared/ticking-example.ts';
 import { type ProcessList, ProcessSampler } from './processes.ts';
 
-/** Port when PORT is not set. */
-export const DEFAULT_PORT = 3101;
-/** Milliseconds between two rounds of `requests`, `uptime` and `load` events. */
-export const DEFAULT_INTERVAL_MS = 1000;
-/** Milliseconds between two samples of the process table (reading it costs more than the other figures). */
-export const DEFAULT_PROCESS_INTERVAL_MS = 3000;
-
-export interface MonitorOptions extends ExampleOptions {
-  /** Milliseconds between process-table samples; null samples once at start. Default 3000. */
+export interface MonitorOptions {
+  /** TCP port; 0 picks a free one. Default 3101. */
+  port?: number;
+  /** Milliseconds between two rounds of figures; null publishes only when `tick()` is called (the tests). Default 1000. */
+  intervalMs?: number | null;
+  /**
+   * Milliseconds between two samples of the process table (reading it costs more than the other figures);
+   * null samples once at start. Default 3000.
+   */
   processIntervalMs?: number | null;
+  /** The `retry:` hint: milliseconds the browser waits before it reconnects. Default 2000. */
+  retryMs?: number;
 }
 
-/** `tick()` publishes one round of figures now (requests, uptime, load, processes) and resolves their ids. */
-export type MonitorApp = TickingExample<string[]>;
+export interface MonitorApp extends RunningExample {
+  /** Publishes one round of figures now (requests, uptime, load, processes) and resolves their ids. */
+  tick(): Promise<string[]>;
+}
 
 export async function startMonitor(options: MonitorOptions = {}): Promise<MonitorApp> {
-  const { port, intervalMs, retry } = resolveOptions(options, { port: DEFAULT_PORT, intervalMs: DEFAULT_INTERVAL_MS });
-  checkInterval('processIntervalMs', options.processIntervalMs);
-  const processIntervalMs =
-    options.processIntervalMs === undefined ? DEFAULT_PROCESS_INTERVAL_MS : options.processIntervalMs;
+  const { port = 3101, intervalMs = 1000, processIntervalMs = 3000, retryMs = 2000 } = options;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
   const channel = createChannel();
   const startedAt = Date.now();
@@ -60,7 +59,7 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Monito
     processIntervalMs === null ? undefined : setInterval(() => void sampleProcesses(), processIntervalMs);
 
   // All four are broadcast now, in this order (the log orders them as they are appended).
-  const tick = (): Promise<string[]> =>
+  const tick = () =>
     Promise.all([
       publish('requests', requests),
       publish('uptime', Math.round((Date.now() - startedAt) / 1000)),
@@ -74,7 +73,7 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Monito
     if (pathname === '/stats') {
       // The seed sent browsers that do not accept an event stream to the page; so does this example.
       const session = createSession(req, res, {
-        retry,
+        retry: retryMs,
         onNotAcceptable: (_req, response) => {
           response.writeHead(302, { location: '/' });
           response.end();
@@ -86,11 +85,10 @@ export async function startMonitor(options: MonitorOptions = {}): Promise<Monito
     if (servePublicFile(req, res, pathname, files)) return;
     sendText(res, 404, `Not found: ${pathname}. The monitor is at / and its event stream at /stats.`);
   });
-  return tickingExample({
-    server,
-    port: await listen(server, port),
-    intervalMs,
-    tick,
-    onClose: () => clearInterval(processTimer),
+  const timer = intervalMs === null ? undefined : setInterval(() => tick().catch(console.error), intervalMs);
+  const app = await listenOnLoopback(server, port, () => {
+    clearInterval(timer);
+    clearInterval(processTimer);
   });
+  return { ...app, tick };
 }

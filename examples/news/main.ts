@@ -1,5 +1,6 @@
-// `npm start -w examples/news`: serves the news feed on PORT (default 3103) at 127.0.0.1.
-import { runMain } from '../shared/run-main.ts';
-import { DEFAULT_PORT, startNews } from './server.ts';
+// `npm start -w examples/news`: serves the news feed on PORT (default 3103; 0 picks a free one) at 127.0.0.1.
+import { startNews } from './server.ts';
 
-await runMain('news', DEFAULT_PORT, startNews);
+const app = await startNews(process.env.PORT ? { port: Number(process.env.PORT) } : {});
+console.log(`news example on ${app.url}`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void app.close().then(() => process.exit(0)));

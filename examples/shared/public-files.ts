@@ -28,6 +28,8 @@ export interface PublicFile {
 }
 
 const SHARED_DIR = join(import.meta.dirname, 'public');
+/** The page the Express, Fastify and Hono examples share: their route differs, their page does not. */
+export const ADAPTER_PAGE_DIR = join(import.meta.dirname, 'adapter-page');
 
 function addFolder(files: Map<string, PublicFile>, dir: string): void {
   for (const name of readdirSync(dir)) {

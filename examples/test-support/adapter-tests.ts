@@ -13,8 +13,11 @@ interface AdapterExample extends ReplayableExample {
 
 type Start = (options: { port: number; intervalMs: number | null; retryMs?: number }) => Promise<AdapterExample>;
 
-/** Registers the adapter tests for `examples/<name>`, whose page title is `title`. */
-export function adapterExampleTests(name: string, title: string, start: Start): void {
+/** The title of the page the three adapter examples share (examples/shared/adapter-page/). */
+const title = 'Tidings counter';
+
+/** Registers the adapter tests for `examples/<name>`. */
+export function adapterExampleTests(name: string, start: Start): void {
   const browser = useBrowser();
 
   test(`${name}: the page opens and shows the ticks as they come`, async () => {

@@ -5,41 +5,37 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createChannel } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
-import { listen } from '../shared/listen.ts';
-import { type ExampleOptions, resolveOptions } from '../shared/options.ts';
+import { listenOnLoopback, type RunningExample } from '../shared/listen.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
-import { type TickingExample, tickingExample } from '../shared/ticking-example.ts';
 import { PriceWalk } from './price-walk.ts';
 
-/** Port when PORT is not set. */
-export const DEFAULT_PORT = 3102;
-/** Milliseconds between two rounds of prices. */
-export const DEFAULT_INTERVAL_MS = 1000;
-/** Seed of the random walk when none is given: the same prices on every run. */
-export const DEFAULT_SEED = 20_110_301;
-
-export interface TickerOptions extends ExampleOptions {
-  /** Seed of the price walk (an integer). Default DEFAULT_SEED. */
+export interface TickerOptions {
+  /** TCP port; 0 picks a free one. Default 3102. */
+  port?: number;
+  /** Milliseconds between two rounds of prices; null publishes only when `tick()` is called (the tests). Default 1000. */
+  intervalMs?: number | null;
+  /** The `retry:` hint: milliseconds the browser waits before it reconnects. Default 2000. */
+  retryMs?: number;
+  /** Seed of the price walk: the same seed gives the same prices on every run. Default 20110301. */
   seed?: number;
 }
 
-export interface TickerApp extends TickingExample<string[]> {
-  /** The symbols quoted, in the order each round publishes them (`tick()` resolves one id per symbol). */
+export interface TickerApp extends RunningExample {
+  /** The symbols quoted, in the order each round publishes them. */
   readonly symbols: readonly string[];
+  /** Publishes one price per symbol now and resolves their ids once the channel has stored them. */
+  tick(): Promise<string[]>;
 }
 
 export async function startTicker(options: TickerOptions = {}): Promise<TickerApp> {
-  const { port, intervalMs, retry } = resolveOptions(options, { port: DEFAULT_PORT, intervalMs: DEFAULT_INTERVAL_MS });
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
-    throw new TypeError(`seed must be an integer, got ${String(options.seed)}`);
-  }
+  const { port = 3102, intervalMs = 1000, retryMs = 2000, seed = 20_110_301 } = options;
   const files = loadPublicFiles(join(import.meta.dirname, 'public'));
-  const walk = new PriceWalk(options.seed ?? DEFAULT_SEED);
+  const walk = new PriceWalk(seed);
   const channel = createChannel();
 
   // The channel gives each event an id (a random UUID, so an id from before a restart is unknown to the new
   // server rather than mistaken for one of its events); the browser sends the last one back as Last-Event-ID.
-  const tick = (): Promise<string[]> => {
+  const tick = () => {
     const time = new Date().toISOString();
     return Promise.all(walk.step().map((quote) => channel.broadcastJson({ ...quote, time }, { event: 'price' })));
   };
@@ -47,13 +43,15 @@ export async function startTicker(options: TickerOptions = {}): Promise<TickerAp
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/prices') {
-      const session = createSession(req, res, { retry });
+      const session = createSession(req, res, { retry: retryMs });
       if (session !== null) channel.register(session);
       return;
     }
     if (servePublicFile(req, res, pathname, files)) return;
     sendText(res, 404, `Not found: ${pathname}. The ticker is at / and its event stream at /prices.`);
   });
-  const app = tickingExample({ server, port: await listen(server, port), intervalMs, tick });
-  return { ...app, symbols: walk.symbols };
+
+  const timer = intervalMs === null ? undefined : setInterval(() => tick().catch(console.error), intervalMs);
+  const app = await listenOnLoopback(server, port, () => clearInterval(timer));
+  return { ...app, symbols: walk.symbols, tick };
 }

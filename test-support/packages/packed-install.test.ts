@@ -133,7 +133,7 @@ describe('the tarballs', () => {
     });
   }
 
-  test('@tidings/hub ships every file of static/ (the dashboard and demo pages)', () => {
+  test('@tidings/hub ships every file of static/ (the dashboard pages)', () => {
     const files = packed.find((p) => p.name === '@tidings/hub')?.files ?? [];
     const hubDir = join(REPO_ROOT, 'packages', 'hub');
     const missing = filesUnder(join(hubDir, 'static'), hubDir).filter((file) => !files.includes(file));

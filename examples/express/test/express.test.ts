@@ -1,4 +1,4 @@
 import { adapterExampleTests } from '../../test-support/adapter-tests.ts';
 import { startExpressExample } from '../server.ts';
 
-adapterExampleTests('express', 'Tidings on Express', startExpressExample);
+adapterExampleTests('express', startExpressExample);

@@ -1,4 +1,4 @@
 import { adapterExampleTests } from '../../test-support/adapter-tests.ts';
 import { startFastifyExample } from '../server.ts';
 
-adapterExampleTests('fastify', 'Tidings on Fastify', startFastifyExample);
+adapterExampleTests('fastify', startFastifyExample);

@@ -1,4 +1,4 @@
 import { adapterExampleTests } from '../../test-support/adapter-tests.ts';
 import { startHonoExample } from '../server.ts';
 
-adapterExampleTests('hono', 'Tidings on Hono', startHonoExample);
+adapterExampleTests('hono', startHonoExample);

@@ -1,5 +1,5 @@
 // The page of the framework adapter examples (Express, Fastify, Hono): one EventSource on /events whose
-// `tick` events carry `{"count":12,"time":"…"}`. The server code differs per framework; the page does not.
+// `tick` events carry `{"count":12,"time":"…"}`. The server's route differs per framework; the page does not.
 import { logEvent, showGaps, showState, timeOfDay } from './sse-page.js';
 
 const source = new EventSource('/events');

@@ -219,19 +219,11 @@ export const HUB_FLAGS: readonly FlagSpec[] = [
       'Hub processes sharing the port, one per core; more than 1 needs a redis:// store (they act as one hub).',
   },
   {
-    name: 'demos',
-    kind: 'boolean',
-    env: [T('DEMOS')],
-    defaultText: 'false',
-    description:
-      "Serve the demos under /demo/ (ticker, monitor, chat, clock; implies --dashboard) on a hub of their own; the monitor shows this host's process names.",
-  },
-  {
     name: 'dashboard',
     kind: 'boolean',
     env: [T('DASHBOARD')],
     defaultText: 'false',
-    description: 'Serve the live dashboard at / (--demos adds the demos).',
+    description: 'Serve the live dashboard at /.',
   },
   ...TLS_FLAGS,
 ];
@@ -247,8 +239,6 @@ export interface HubConfig {
   port: number;
   host: string;
   dashboard: boolean;
-  /** The demos under /demo/, on a hub of their own. */
-  demos: boolean;
   /** Processes that share the port (node:cluster); more than one needs a shared (Redis) store. */
   workers: number;
   /** Seconds a client has to send a whole request. */
@@ -351,7 +341,6 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     port: integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535),
     host: stringFlag(values, 'host') ?? DEFAULT_HOST,
     dashboard: values.get('dashboard') === true,
-    demos: values.get('demos') === true,
     workers: integerFlag(values, 'workers', 1, 1, MAX_WORKERS),
     requestTimeoutSeconds: integerFlag(values, 'request-timeout', DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3_600),
     tls: null,
@@ -397,8 +386,8 @@ export async function runHub(config: HubConfig): Promise<void> {
   if (hub.options.subscriberTokens === null && !hub.options.anonymous) {
     log.warn('no subscriber key and --anonymous is off: every subscription gets 401');
   }
-  // The dashboard and demos mount their pages with hub.use(); their timers stop before the hub closes.
-  const dashboard = config.dashboard || config.demos ? mountDashboard(hub, { demos: config.demos }) : null;
+  // The dashboard mounts its pages with hub.use(); its timer stops before the hub closes.
+  const dashboard = config.dashboard ? mountDashboard(hub) : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -426,7 +415,6 @@ export async function runHub(config: HubConfig): Promise<void> {
     hub: `${url}${HUB_PATH}`,
     store: config.store.kind,
     anonymous: config.options.anonymous === true,
-    dashboard: config.dashboard || config.demos,
-    demos: config.demos,
+    dashboard: config.dashboard,
   });
 }

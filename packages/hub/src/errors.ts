@@ -1,11 +1,8 @@
-import type { DemoInputErrorCode } from './dashboard/demos/chat-message.js';
-
 /** Every code of the hub's errors; each subclass of HubError narrows it to its own. */
 export type HubErrorCode =
   | TokenErrorCode
   | SelectorErrorCode
   | PublishErrorCode
-  | DemoInputErrorCode
   /** A `tidings` command line the CLI refuses (it prints the message and exits with code 2). */
   | 'USAGE';
 

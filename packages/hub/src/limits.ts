@@ -2,8 +2,7 @@
  * Every limit and default of the hub itself (`createHub` and what it runs), in one place, each next to the
  * attack or accident it prevents. The README's "Limits" tables list the same values; the CLI flags override
  * some of them. The `tidings` command's own constants (port, workers, server timeouts) are in
- * cli-limits.ts, the dashboard's in dashboard/dashboard-limits.ts, the demos' in
- * dashboard/demos/demo-limits.ts.
+ * cli-limits.ts, the dashboard's in dashboard/dashboard-limits.ts.
  */
 
 /** Signature algorithm of the configured JWT keys (`--jwt-alg`). */

@@ -1,7 +1,6 @@
 /**
  * A token bucket: `burst` sends at once, then `perSecond`. Used for one key each by `KeyedRateLimits`
- * (new streams per client address, publishes per token), and alone by the chat demo, which takes posts
- * from anyone with no token: without it one script could fill the demo history in a second.
+ * (new streams per client address, publishes per token).
  */
 export class RateLimit {
   readonly #burst: number;

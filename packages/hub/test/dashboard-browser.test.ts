@@ -1,7 +1,7 @@
 // The dashboard in headless Chromium. Against the started CLI (`tidings hub --dashboard`, as npm start runs
 // it): the page loads with a token from the link, a publish from the form shows in the live pane, private
-// updates reach it with the token, the topics table counts subscribers. In-process with the demos off (so
-// only this test publishes): the charts move when updates are published and delivered.
+// updates reach it with the token, the topics table counts subscribers. In-process (so only this test
+// publishes): the charts move when updates are published and delivered.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -145,10 +145,7 @@ test('a bad token on an --anonymous hub: the live pane says the token was refuse
 });
 
 test('the charts move: publish and delivery rates rise when updates are published and delivered', async () => {
-  const own = await startDashboardHub(
-    { anonymous: true, publisherKey: { key: KEY } },
-    { sampleInterval: 200, demos: false },
-  );
+  const own = await startDashboardHub({ anonymous: true, publisherKey: { key: KEY } }, { sampleInterval: 200 });
   const { page, problems } = await open(`${own.url}/`, own.url);
   try {
     await subscribeLive(page, 'https://example.com/chart');

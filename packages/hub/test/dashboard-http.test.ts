@@ -10,10 +10,10 @@ import * as limits from '../src/dashboard/dashboard-limits.ts';
 import { StatsSampler } from '../src/dashboard/stats-sampler.ts';
 import { openStatsStream } from '../src/dashboard/stats-stream.ts';
 import { type DashboardHub, startDashboardHub, until } from './dashboard-support.ts';
-import { KEY, startHub } from './support/hub-process.ts';
+import { KEY, runCli, startHub } from './support/hub-process.ts';
 import { PUBLISH_ALL, publish, subscribe, token, url } from './support/sse.ts';
 
-const FAST = { sampleInterval: 50, demos: false };
+const FAST = { sampleInterval: 50 };
 
 async function withHub(
   options: Parameters<typeof startDashboardHub>[0],
@@ -240,7 +240,7 @@ test('stats streams past maxViewers get 429; close() ends the streams and unmoun
   });
 });
 
-test('without demos, /demo/ is not served', async () => {
+test('the hub serves no demo pages: /demo/ is 404 (the examples/ folder has the demos)', async () => {
   await withHub({ anonymous: true }, FAST, async ({ url: base }) => {
     assert.equal((await fetch(`${base}/demo/`)).status, 404);
     assert.equal((await fetch(`${base}/demo/chat/messages`, { method: 'POST' })).status, 404);
@@ -256,9 +256,9 @@ test('mountDashboard checks its options with a TypeError that says how to fix th
       /sampleInterval must be a whole number of milliseconds >= 10/,
     );
     assert.throws(() => mountDashboard(hub, { maxViewers: 1.5 }), /maxViewers must be a whole number of streams >= 1/);
-    assert.throws(() => mountDashboard(hub, { demos: 'yes' as never }), /demos must be true or false/);
-    assert.throws(() => mountDashboard(hub, { demoIntervals: 5 as never }), /demoIntervals must be an object/);
-    assert.throws(() => mountDashboard(hub, { demoIntervals: { clock: -1 } }), /demoIntervals.clock must be/);
+    // The removed demo options say so rather than being ignored.
+    assert.throws(() => mountDashboard(hub, { demos: true } as never), /demos is gone: .*examples\//);
+    assert.throws(() => mountDashboard(hub, { demoIntervals: {} } as never), /demoIntervals is gone/);
     assert.throws(() => mountDashboard(hub, { clientBundle: 3 as never }), /clientBundle must be the path/);
   } finally {
     await hub.close();
@@ -284,12 +284,12 @@ test('the page files ship in the package and sit where both src/ and dist/ look 
   const tsconfig = readFileSync(new URL('../tsconfig.json', import.meta.url), 'utf8');
   assert.match(tsconfig, /"rootDir": "src"/);
   assert.match(tsconfig, /"outDir": "dist"/);
-  for (const file of ['dashboard/index.html', 'dashboard/dashboard.js', 'demo/ticker.html', 'demo/chat.js']) {
+  for (const file of ['dashboard/index.html', 'dashboard/dashboard.js', 'dashboard/style.css']) {
     assert.ok(readFileSync(new URL(`../static/${file}`, import.meta.url)).length > 0, file);
   }
 });
 
-test('tidings hub --dashboard serves the dashboard, --demos the demos on their own hub; without the flags / is 404; SIGTERM exits 0', async () => {
+test('tidings hub --dashboard serves the dashboard; without the flag / is 404; --demos is no flag; SIGTERM exits 0', async () => {
   const plain = await startHub(['--anonymous']);
   try {
     assert.equal((await fetch(`${plain.url}/`)).status, 404);
@@ -297,34 +297,23 @@ test('tidings hub --dashboard serves the dashboard, --demos the demos on their o
   } finally {
     assert.equal(await plain.stop(), 0);
   }
-  const dashboardOnly = await startHub(['--jwt-key', KEY, '--dashboard']);
-  try {
-    assert.equal((await fetch(`${dashboardOnly.url}/`)).status, 200);
-    assert.equal((await fetch(`${dashboardOnly.url}/demo/`)).status, 404, 'demos are opt-in');
-    assert.equal((await fetch(`${dashboardOnly.url}/demo/chat/messages`, { method: 'POST' })).status, 404);
-  } finally {
-    assert.equal(await dashboardOnly.stop(), 0);
-  }
-  const hub = await startHub(['--anonymous', '--jwt-key', KEY, '--dashboard', '--demos']);
+  const hub = await startHub(['--anonymous', '--jwt-key', KEY, '--dashboard']);
   try {
     const listening = hub.logs.find((line) => line.msg === 'listening');
     assert.equal(listening?.dashboard, true);
-    assert.equal(listening?.demos, true);
     assert.equal((await fetch(`${hub.url}/`)).status, 200);
-    const clock = await subscribe(`${hub.url}/demo/hub?topic=urn:tidings:demo:clock`);
+    assert.equal((await fetch(`${hub.url}/demo/`)).status, 404);
     const stats = await subscribe(`${hub.url}/dashboard/stats`);
-    const [tick] = await clock.waitForEvents(1, 5_000);
-    assert.equal(tick!.event, 'time');
-    assert.ok(Math.abs(Date.parse(tick!.data) - Date.now()) < 60_000, 'the clock sends the time');
     await stats.waitForEvents(1);
     // Streams still open at SIGTERM end, and the hub exits 0.
     assert.equal(await hub.stop(), 0);
-    await clock.ended;
     await stats.ended;
   } finally {
     await hub.stop();
   }
   assert.doesNotMatch(hub.output(), /eyJ/, 'no token in the logs');
+  const demos = await runCli(['hub', '--dashboard', '--demos']);
+  assert.equal(demos.code, 2, 'the removed --demos flag is a usage error');
 });
 
 test('publishing from the dashboard goes to the hub publish endpoint with the token (no dashboard bypass)', async () => {

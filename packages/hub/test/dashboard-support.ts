@@ -1,4 +1,4 @@
-// Starts a hub in-process on an ephemeral port with the dashboard mounted, for the dashboard and demo tests.
+// Starts a hub in-process on an ephemeral port with the dashboard mounted, for the dashboard tests.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {

@@ -1,4 +1,4 @@
-// The hub keeps its limits in one file per owner (the hub, the CLI, the dashboard, the demos); the README's
+// The hub keeps its limits in one file per owner (the hub, the CLI, the dashboard); the README's
 // "Limits" section has one table per file. This test keeps the tables true: every constant of a file is
 // listed under that file's heading, and every constant listed there is one of the file's.
 import assert from 'node:assert/strict';
@@ -6,14 +6,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import * as cli from '../src/cli-limits.ts';
 import * as dashboard from '../src/dashboard/dashboard-limits.ts';
-import * as demos from '../src/dashboard/demos/demo-limits.ts';
 import * as hub from '../src/limits.ts';
 
 const FILES: Record<string, Record<string, unknown>> = {
   'src/limits.ts': hub,
   'src/cli-limits.ts': cli,
   'src/dashboard/dashboard-limits.ts': dashboard,
-  'src/dashboard/demos/demo-limits.ts': demos,
 };
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

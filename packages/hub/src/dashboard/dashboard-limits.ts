@@ -1,6 +1,6 @@
 /**
  * The limits and defaults of the dashboard (`mountDashboard`, `--dashboard`), each next to the accident it
- * prevents. The demos' are in demos/demo-limits.ts, the hub's in ../limits.ts; the README's "Limits" tables
+ * prevents. The hub's are in ../limits.ts; the README's "Limits" tables
  * list the same values.
  */
 
@@ -21,7 +21,7 @@ export const DASHBOARD_MAX_QUEUED_BYTES = 256 * 1024;
 export const DASHBOARD_RETRY_MS = 2_000;
 /**
  * Milliseconds the publish and delivery rates are averaged over, rather than taken between two samples: a
- * publisher with a rhythm (the demos' monitor publishes every 2 s, many backends every few seconds) would
+ * publisher with a rhythm (the monitor example publishes every 2 s, many backends every few seconds) would
  * otherwise draw a zigzag between 0 and twice its rate on a chart sampled every second. 6 s holds a whole
  * number of 1, 2 and 3 s periods, so such rhythms draw a flat line, and a change still shows within a few
  * seconds.

@@ -1,5 +1,5 @@
 /**
- * The dashboard's and demos' page files (packages/hub/static), read once when the dashboard is mounted and
+ * The dashboard's page files (packages/hub/static), read once when the dashboard is mounted and
  * served from memory. Only files found there at mount can be served, so no request path can reach
  * anything else on disk.
  */

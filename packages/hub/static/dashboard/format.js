@@ -1,6 +1,6 @@
-// The one way the dashboard and the demo pages write times and durations, so that every page reads the
-// same: a 24-hour local time of day with seconds, and durations in days, hours, minutes and seconds. Plain
-// ES module, no DOM: the tests import it in Node too.
+// The one way the dashboard writes times and durations, so that every part of it reads the same: a
+// 24-hour local time of day with seconds, and durations in days, hours, minutes and seconds. Plain ES
+// module, no DOM: the tests import it in Node too.
 
 const two = (n) => String(n).padStart(2, '0');
 
