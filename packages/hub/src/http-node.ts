@@ -21,6 +21,18 @@ function responseHeaders(req: IncomingMessage, headers: Record<string, string>):
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !CONNECTION_SPECIFIC.has(name.toLowerCase())));
 }
 
+/**
+ * A Response's headers for `res.writeHead`. Headers iterates Set-Cookie lines one by one under the same
+ * name, so a plain object would keep only the last; they stay separate lines ([spec] RFC 6265 §3: they
+ * cannot be joined with commas).
+ */
+function nodeHeaders(req: IncomingMessage, headers: Headers): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = responseHeaders(req, Object.fromEntries(headers));
+  const cookies = headers.getSetCookie();
+  if (cookies.length > 0) out['set-cookie'] = cookies;
+  return out;
+}
+
 function toHubRequest(req: IncomingMessage): HubRequest {
   // [spec] RFC 9113 8.3.1: an HTTP/2 request names its host in `:authority` (Host is optional); over TLS
   // the scheme is https, so that the hub's own origin (for cookie publishing, CORS) is the one browsers send.
@@ -143,7 +155,7 @@ async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, 
     for (const handler of core.extraHandlers) {
       const response = await handler(request);
       if (response) {
-        res.writeHead(response.status, responseHeaders(req, Object.fromEntries(response.headers)));
+        res.writeHead(response.status, nodeHeaders(req, response.headers));
         if (response.body === null) {
           res.end();
           return;
