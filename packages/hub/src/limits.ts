@@ -64,12 +64,8 @@ export const HISTORY_TRIM_INTERVAL_MS = 10_000;
  * buffered, so a publisher cannot exhaust memory with one request.
  */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/**
- * After answering 413, the hub reads and discards up to this many more body bytes, so the client gets to
- * read the answer instead of a connection reset; past it the connection is cut (a client streaming
- * forever cannot keep the hub reading).
- */
-export const MAX_DISCARD_BYTES = 1024 * 1024;
+// After a 413 the rest of the body is read and dropped up to MAX_DISCARD_BYTES of @tidings/server/node (1 MiB),
+// the limit of the body reader both adapters use.
 /** Topics in one update (canonical plus alternates). More get 413: each costs a match per subscriber. */
 export const MAX_TOPICS_PER_UPDATE = 100;
 /**

@@ -50,11 +50,11 @@ const EXPECTED: ExpectedExports = {
   },
   '@tidings/server/node': {
     module: node,
-    names: ['createSession'],
+    names: ['MAX_DISCARD_BYTES', 'createSession', 'readBody'],
   },
   '@tidings/server/fetch': {
     module: fetch,
-    names: ['createFetchSession'],
+    names: ['createFetchSession', 'readFetchBody'],
   },
 };
 

@@ -3,9 +3,10 @@
  * publishes it on the chat topic with `hub.publish()`, so a visitor needs no publisher token (and gets no
  * power beyond this one topic and these checks).
  */
+
+import { readFetchBody } from '@tidings/server/fetch';
 import type { Hub } from '../../create-hub.js';
 import { PublishError } from '../../errors.js';
-import { readFetchBody } from '../../http-fetch.js';
 import { DEMO_CHAT_MAX_BODY_BYTES } from '../../limits.js';
 import type { RateLimit } from '../../rate-limit.js';
 import { DemoInputError, parseChatMessage } from './chat-message.js';
