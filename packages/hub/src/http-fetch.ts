@@ -36,7 +36,11 @@ export async function answerFetch(core: HubCore, request: Request, info?: FetchI
         headers: answer.headers,
       });
     }
-    const { session, response } = createFetchSession(request, { ...core.sessionOptions, headers: answer.headers });
+    const { session, response } = createFetchSession(request, {
+      ...core.sessionOptions,
+      headers: answer.headers,
+      lastEventId: answer.lastEventId,
+    });
     answer.start(session);
     return response;
   } catch (error) {

@@ -134,7 +134,11 @@ export function listenNode(core: HubCore): (req: IncomingMessage, res: ServerRes
         if (answer.kind === 'response') return send(req, res, answer);
         let session: Session | null;
         try {
-          session = createSession(req, res, { ...core.sessionOptions, headers: answer.headers });
+          session = createSession(req, res, {
+            ...core.sessionOptions,
+            headers: answer.headers,
+            lastEventId: answer.lastEventId,
+          });
         } catch (error) {
           answer.start(null); // the stream never opened: let the route unregister its subscriber
           throw error;

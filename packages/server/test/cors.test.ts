@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CorsOptions, resolveSessionOptions } from '@tidings/server';
+import type { CorsOptions } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
 import { launchBrowser } from '../../../test-support/browser.ts';
+import { resolveSessionOptions } from '../src/session-options.ts';
 import { fetchText, listen, openStream } from './helpers.ts';
 
 const APP = 'https://app.example';
