@@ -152,8 +152,7 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 3_600;
 /** Upper bounds (seconds) of the publish latency histogram on /metrics. */
 export const PUBLISH_LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-/** Seconds browsers may cache a CORS preflight answer. */
-export const CORS_MAX_AGE_SECONDS = 600;
+// Browsers may cache a CORS preflight answer for DEFAULT_CORS_MAX_AGE_MS of @tidings/server (10 minutes).
 
 // ---- Dashboard and demos (`--dashboard`) ----
 

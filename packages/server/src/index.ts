@@ -12,7 +12,8 @@ export {
   createChannel,
   type SelectFunction,
 } from './channel.js';
-export type { CorsOptions } from './cors.js';
+// The CORS grants sessions give, for a server's other endpoints (the hub's publish route uses it too).
+export { type CorsOptions, type CorsPolicy, createCorsPolicy } from './cors.js';
 // For event logs of other packages (@tidings/sqlite, @tidings/redis, your own; see the README's "Your own
 // log"): the size a log counts for an entry, and its encoding (the shared event-log test suite uses it).
 export { encodeEntry, entrySize } from './entry-encoding.js';

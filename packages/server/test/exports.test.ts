@@ -36,6 +36,7 @@ const EXPECTED: ExpectedExports = {
       'checkEventLog',
       'checkRead',
       'createChannel',
+      'createCorsPolicy',
       'decodeUtf8Header',
       'encodeEntry',
       'encodeUtf8Header',
