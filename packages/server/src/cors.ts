@@ -122,13 +122,13 @@ export function corsHeaders(cors: ResolvedCors, origin: string | null | undefine
   const headers: Record<string, string> = {};
   // The answer depends on Origin unless every origin gets the same '*', so caches must keep one per origin.
   if (cors.origins.size > 0 || !cors.anyOrigin) headers.vary = 'Origin';
-  if (origin === null || origin === undefined) return headers;
-  if (cors.origins.has(origin)) {
+  if (origin !== null && origin !== undefined && cors.origins.has(origin)) {
     // Only an exact listed origin is echoed; never an arbitrary one.
     headers['access-control-allow-origin'] = origin;
     if (cors.credentials) headers['access-control-allow-credentials'] = 'true';
   } else if (cors.anyOrigin) {
-    // [security] never with credentials: any site could read a user's private stream.
+    // [security] never with credentials: any site could read a user's private stream. Also without an
+    // Origin: a cache may hand this answer to a page on another origin later.
     headers['access-control-allow-origin'] = '*';
   } else {
     return headers;

@@ -186,6 +186,9 @@ test("createCorsPolicy: '*' in a list grants other origins without credentials, 
     'access-control-allow-origin': '*',
     'access-control-expose-headers': 'Last-Event-ID',
   });
+  // No Origin (a same-origin request, or a cache filling): the '*' answer, which any page may be handed.
+  assert.equal(policy.headers(null)['access-control-allow-origin'], '*');
+  assert.equal(createCorsPolicy({ origins: [APP] }).headers(null)['access-control-allow-origin'], undefined);
   const preflight = policy.preflight('https://other.example');
   assert.equal(preflight.status, 204);
   assert.equal(preflight.headers['access-control-allow-methods'], 'GET, QUERY');
