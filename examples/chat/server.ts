@@ -4,12 +4,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createChannel } from '@tidings/server';
-import { createSession } from '@tidings/server/node';
+import { createSession, readBody } from '@tidings/server/node';
 import { listenOnLoopback, type RunningExample } from '../shared/listen.ts';
 import { loadPublicFiles, sendText, servePublicFile } from '../shared/public-files.ts';
 import { MAX_BODY_BYTES } from './limits.ts';
 import { ChatInputError, parseChatMessage } from './message.ts';
-import { BodyNotUtf8Error, BodyTooLargeError, readBody } from './read-body.ts';
 
 /** Port when PORT is not set. */
 export const DEFAULT_PORT = 3104;
@@ -22,6 +21,8 @@ export interface ChatOptions {
 }
 
 export type ChatApp = RunningExample;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = Buffer.from(JSON.stringify(value));
@@ -43,14 +44,29 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatApp> {
       sendJson(res, 415, { error: 'send the message as Content-Type: application/json' });
       return;
     }
+    // At most MAX_BODY_BYTES are held; a larger body is null (and is read to its end or cut, so the
+    // client sees the 413).
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === null) {
+      sendJson(res, 413, { error: `the request body is larger than ${MAX_BODY_BYTES} bytes` });
+      return;
+    }
+    let text: string;
     try {
-      const message = parseChatMessage(await readBody(req, MAX_BODY_BYTES));
+      text = strictUtf8.decode(body);
+    } catch {
+      // Refused, rather than shown to the room with U+FFFD in it.
+      sendJson(res, 400, { error: 'the request body is not valid UTF-8 (JSON is UTF-8)' });
+      return;
+    }
+    try {
+      const message = parseChatMessage(text);
       // Resolves once the message is stored in the channel's history (and, with the default memory log,
       // has been written to every open page), so the 201 means it was sent.
       const id = await channel.broadcastJson(message, { event: 'chat' });
       sendJson(res, 201, { id });
     } catch (error) {
-      if (error instanceof ChatInputError || error instanceof BodyTooLargeError || error instanceof BodyNotUtf8Error) {
+      if (error instanceof ChatInputError) {
         sendJson(res, error.status, { error: error.message });
         return;
       }

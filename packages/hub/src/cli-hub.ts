@@ -20,6 +20,7 @@ import {
 } from './cli-limits.js';
 import { readSubscriptionFlags, SUBSCRIPTION_FLAGS } from './cli-subscriptions.js';
 import { readTokenCheckFlags, TOKEN_CHECK_FLAGS } from './cli-token-checks.js';
+import { hubCorsPolicy } from './cors.js';
 import { createHub, HUB_PATH } from './create-hub.js';
 import { mountDashboard } from './dashboard/mount-dashboard.js';
 import { openEventLog, parseStoreSpec, type StoreSpec } from './event-log-from-url.js';
@@ -304,8 +305,12 @@ export function readHubConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     .map((o) => o.trim())
     .filter(Boolean);
   for (const origin of cors) {
-    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new UsageError(`--cors-origins: "${origin}" is not an origin (scheme://host[:port], no path), nor "*"`);
+    try {
+      hubCorsPolicy([origin]); // the library's own check, so flag and option accept the same origins
+    } catch {
+      throw new UsageError(
+        `--cors-origins: "${origin}" is not an origin as browsers send it (scheme://host[:port], lower case, no path), nor "*"`,
+      );
     }
   }
   // Flags are in seconds, 0 turning a feature off (Mercure's habit); the library takes milliseconds and null.

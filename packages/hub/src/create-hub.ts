@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventLogError, type SessionOptions } from '@tidings/server';
-import { createCorsPolicy } from './cors.js';
+import { hubCorsPolicy } from './cors.js';
 import { PublishError } from './errors.js';
 import { answerFetch, type FetchInfo } from './http-fetch.js';
 import { listenNode } from './http-node.js';
@@ -100,7 +100,7 @@ export function createHub(options: HubOptions = {}): Hub {
   const log: Logger = createLogger(config.log === null ? 'silent' : config.logLevel, config.log ?? (() => {}));
   warnAboutKeys(options, log);
   loadRemoteKeySets(config, log);
-  const cors = createCorsPolicy(config.corsOrigins);
+  const cors = hubCorsPolicy(config.corsOrigins);
   const metrics = new HubMetrics();
   const registry = new SubscriberRegistry();
   const pipeline = new UpdatePipeline(config.eventLog, registry, metrics, log);
@@ -160,7 +160,8 @@ export function createHub(options: HubOptions = {}): Hub {
       }
       if (request.method === 'POST') return withCors(await publishRoute(request), cors.headers(origin));
       if (request.method === 'OPTIONS')
-        return { kind: 'response', status: 204, headers: cors.preflight(origin), body: '' };
+        // 204 also for an origin not allowed (then with no grant): the hub's OPTIONS answer is always 204.
+        return { kind: 'response', status: 204, headers: cors.preflight(origin).headers, body: '' };
       return textResponse(405, 'use GET or QUERY to subscribe, POST to publish', { allow: HUB_METHODS });
     }
     if (subscriptionApi !== null && isSubscriptionApiPath(path)) return subscriptionApi(request);

@@ -1,34 +1,7 @@
 /** The hub on the Fetch API: translates Request to HubRequest and HubAnswer to Response. */
-import { createFetchSession } from '@tidings/server/fetch';
+import { createFetchSession, readFetchBody } from '@tidings/server/fetch';
 import type { HubCore } from './create-hub.js';
 import type { HubRequest } from './hub-request.js';
-
-/** Reads a request's body, or null when it is longer than `maxBytes` (reading stops there). */
-export async function readFetchBody(request: Request, maxBytes: number): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) return null;
-  if (request.body === null) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
 
 /** What a runtime may tell the Fetch handler besides the request. */
 export interface FetchInfo {
@@ -63,7 +36,11 @@ export async function answerFetch(core: HubCore, request: Request, info?: FetchI
         headers: answer.headers,
       });
     }
-    const { session, response } = createFetchSession(request, { ...core.sessionOptions, headers: answer.headers });
+    const { session, response } = createFetchSession(request, {
+      ...core.sessionOptions,
+      headers: answer.headers,
+      lastEventId: answer.lastEventId,
+    });
     answer.start(session);
     return response;
   } catch (error) {

@@ -1,12 +1,10 @@
 /** The hub on node:http: translates IncomingMessage/ServerResponse to HubRequest/HubAnswer and back. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { constants as http2Constants, type ServerHttp2Stream } from 'node:http2';
 import { Readable } from 'node:stream';
 import type { Session } from '@tidings/server';
-import { createSession } from '@tidings/server/node';
+import { createSession, readBody } from '@tidings/server/node';
 import type { HubCore } from './create-hub.js';
 import { type HubAnswer, type HubRequest, textResponse } from './hub-request.js';
-import { MAX_DISCARD_BYTES } from './limits.js';
 
 /** [spec] RFC 9113 8.2.2: headers that are about one connection; an HTTP/2 response may not carry them. */
 const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
@@ -19,6 +17,18 @@ function isHttp2(req: IncomingMessage): boolean {
 function responseHeaders(req: IncomingMessage, headers: Record<string, string>): Record<string, string> {
   if (!isHttp2(req)) return headers;
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !CONNECTION_SPECIFIC.has(name.toLowerCase())));
+}
+
+/**
+ * A Response's headers for `res.writeHead`. Headers iterates Set-Cookie lines one by one under the same
+ * name, so a plain object would keep only the last; they stay separate lines ([spec] RFC 6265 §3: they
+ * cannot be joined with commas).
+ */
+function nodeHeaders(req: IncomingMessage, headers: Headers): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = responseHeaders(req, Object.fromEntries(headers));
+  const cookies = headers.getSetCookie();
+  if (cookies.length > 0) out['set-cookie'] = cookies;
+  return out;
 }
 
 function toHubRequest(req: IncomingMessage): HubRequest {
@@ -40,78 +50,8 @@ function toHubRequest(req: IncomingMessage): HubRequest {
       const value = req.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
     },
-    readBody(maxBytes) {
-      const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        if (isHttp2(req)) return stopBodyAfterAnswer(req).then(() => null);
-        const reading = discardRest(req, 0);
-        // Too much to read just to be polite: answer at once (the connection is cut past the cap anyway).
-        return declared > MAX_DISCARD_BYTES ? Promise.resolve(null) : reading.then(() => null);
-      }
-      return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let total = 0;
-        const onData = (chunk: Buffer) => {
-          total += chunk.length;
-          if (total > maxBytes) {
-            cleanup();
-            (isHttp2(req) ? stopBodyAfterAnswer(req) : discardRest(req, total)).then(() => resolve(null));
-            return;
-          }
-          chunks.push(chunk);
-        };
-        const onEnd = () => {
-          cleanup();
-          resolve(Buffer.concat(chunks, total));
-        };
-        const onError = (error: Error) => {
-          cleanup();
-          reject(error);
-        };
-        const cleanup = () => {
-          req.off('data', onData);
-          req.off('end', onEnd);
-          req.off('error', onError);
-        };
-        req.on('data', onData);
-        req.on('end', onEnd);
-        req.on('error', onError);
-      });
-    },
+    readBody: (maxBytes) => readBody(req, maxBytes),
   };
-}
-
-/**
- * [spec] RFC 9113 8.1: over HTTP/2 the answer to an oversized body can go out before the body has ended;
- * after it, the stream is reset with NO_ERROR, which asks the client to stop sending without an error.
- * Nothing more is read, and the connection's other streams go on.
- */
-function stopBodyAfterAnswer(req: IncomingMessage): Promise<void> {
-  const stream = (req as { stream?: ServerHttp2Stream }).stream;
-  stream?.once('finish', () => stream.close(http2Constants.NGHTTP2_NO_ERROR));
-  return Promise.resolve();
-}
-
-/**
- * Reads and drops the rest of an oversized HTTP/1.1 body, cutting the connection past MAX_DISCARD_BYTES. Resolves
- * once the body has ended (or the connection is cut), so the 413 goes out after the client has finished
- * sending: a client still writing its body when the connection closes sees a reset, not the answer.
- */
-function discardRest(req: IncomingMessage, alreadyRead: number): Promise<void> {
-  return new Promise((resolve) => {
-    let discarded = alreadyRead;
-    req.on('data', (chunk: Buffer) => {
-      discarded += chunk.length;
-      if (discarded > MAX_DISCARD_BYTES) {
-        req.socket.destroy();
-        resolve();
-      }
-    });
-    req.on('end', () => resolve());
-    req.on('close', () => resolve());
-    req.on('error', () => resolve());
-    req.resume();
-  });
 }
 
 /** Methods the Fetch standard forbids in a Request: handlers added with `hub.use()` can never see them. */
@@ -143,7 +83,7 @@ async function passOn(core: HubCore, req: IncomingMessage, res: ServerResponse, 
     for (const handler of core.extraHandlers) {
       const response = await handler(request);
       if (response) {
-        res.writeHead(response.status, responseHeaders(req, Object.fromEntries(response.headers)));
+        res.writeHead(response.status, nodeHeaders(req, response.headers));
         if (response.body === null) {
           res.end();
           return;
@@ -194,7 +134,11 @@ export function listenNode(core: HubCore): (req: IncomingMessage, res: ServerRes
         if (answer.kind === 'response') return send(req, res, answer);
         let session: Session | null;
         try {
-          session = createSession(req, res, { ...core.sessionOptions, headers: answer.headers });
+          session = createSession(req, res, {
+            ...core.sessionOptions,
+            headers: answer.headers,
+            lastEventId: answer.lastEventId,
+          });
         } catch (error) {
           answer.start(null); // the stream never opened: let the route unregister its subscriber
           throw error;

@@ -1,5 +1,5 @@
 /** What the hub's routes share: the options, the subscribers, the update pipeline and the instruments. */
-import type { CorsPolicy } from './cors.js';
+import type { CorsPolicy } from '@tidings/server';
 import type { ResolvedHubOptions } from './hub-options.js';
 import type { KeyedRateLimits } from './keyed-rate-limits.js';
 import type { Logger } from './logger.js';

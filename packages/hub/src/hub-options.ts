@@ -6,6 +6,7 @@ import {
   type LogLimits,
   MemoryLog,
 } from '@tidings/server';
+import { hubCorsPolicy } from './cors.js';
 import {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_HISTORY_BYTES,
@@ -171,13 +172,13 @@ export function resolveHubOptions(options: HubOptions = {}): ResolvedHubOptions 
   }
   const tokens = resolveTokenOptions(options);
   const corsOrigins = options.corsOrigins ?? [];
-  if (
-    !Array.isArray(corsOrigins) ||
-    !corsOrigins.every((o) => typeof o === 'string' && (o === '*' || /^https?:\/\/[^/]+$/.test(o)))
-  ) {
-    throw new TypeError(
-      'corsOrigins must be an array of origins such as "https://example.com" (scheme and host, no path) or "*"',
-    );
+  if (!Array.isArray(corsOrigins)) {
+    throw new TypeError('corsOrigins must be an array of origins such as ["https://example.com"], or ["*"]');
+  }
+  try {
+    hubCorsPolicy(corsOrigins);
+  } catch (error) {
+    throw new TypeError(`corsOrigins: ${(error as Error).message.replace(/^cors\.origins /, '')}`);
   }
   const heartbeat = resolveHeartbeat(options.heartbeat);
   const publicUrl = options.publicUrl ?? 'http://localhost/.well-known/mercure';

@@ -31,6 +31,8 @@ export interface HubResponse {
 export interface HubStream {
   readonly kind: 'stream';
   readonly headers: Record<string, string>;
+  /** The client's last event id as the route read it (the session takes it; nothing reads it twice). */
+  readonly lastEventId: string;
   start(session: Session | null): void;
 }
 

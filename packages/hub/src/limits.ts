@@ -44,12 +44,8 @@ export const HISTORY_TRIM_INTERVAL_MS = 10_000;
  * buffered, so a publisher cannot exhaust memory with one request.
  */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/**
- * After answering 413, the hub reads and discards up to this many more body bytes, so the client gets to
- * read the answer instead of a connection reset; past it the connection is cut (a client streaming
- * forever cannot keep the hub reading).
- */
-export const MAX_DISCARD_BYTES = 1024 * 1024;
+// After a 413 the rest of the body is read and dropped up to MAX_DISCARD_BYTES of @tidings/server/node (1 MiB),
+// the limit of the body reader both adapters use.
 /** Topics in one update (canonical plus alternates). More get 413: each costs a match per subscriber. */
 export const MAX_TOPICS_PER_UPDATE = 100;
 /**
@@ -130,8 +126,7 @@ export const JWKS_COOLDOWN_MS = 30_000;
 /** Upper bounds (seconds) of the publish latency histogram on /metrics. */
 export const PUBLISH_LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-/** Seconds browsers may cache a CORS preflight answer. */
-export const CORS_MAX_AGE_SECONDS = 600;
+// Browsers may cache a CORS preflight answer for DEFAULT_CORS_MAX_AGE_MS of @tidings/server (10 minutes).
 
 // ---- Per-client limits (each `null` in the options, `0` on the command line, turns it off) ----
 

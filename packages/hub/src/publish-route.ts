@@ -49,7 +49,7 @@ async function publish(hub: HubContext, request: HubRequest): Promise<HubRespons
   if (auth.source === 'cookie') {
     // [spec] 0.x "Security Considerations": a cookie is sent by the browser on its own, so check where the request came from (CSRF).
     const origin = request.header('origin') ?? originOf(request.header('referer'));
-    if (origin === undefined || (origin !== request.url.origin && !hub.cors.allows(origin))) {
+    if (origin === undefined || (origin !== request.url.origin && !hub.cors.listed(origin))) {
       return textResponse(
         403,
         'cookie-authorized publishing needs an Origin from the hub itself or the CORS allowlist',

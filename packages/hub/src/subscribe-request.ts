@@ -7,7 +7,7 @@
  *   (draft-08) query parameters.
  */
 
-import { decodeUtf8Header, MAX_EVENT_ID_LENGTH } from '@tidings/server';
+import { MAX_EVENT_ID_LENGTH, readLastEventId } from '@tidings/server';
 import { SelectorError } from './errors.js';
 import { MAX_SELECTORS_PER_SUBSCRIPTION } from './limits.js';
 import { hasValidPercentEscapes } from './text-rules.js';
@@ -18,6 +18,9 @@ const MATCH_PARAMS: Record<string, SelectorKind> = {
   match_exact: 'exact',
   match_urlpattern: 'urlpattern',
 };
+
+/** [spec] The query parameters naming the last event id: Mercure 0.x's, then draft-08's. */
+const MERCURE_LAST_EVENT_ID_PARAMS = ['lastEventID', 'last_event_id'];
 
 export interface SubscribeQuery {
   selectors: TopicSelector[];
@@ -53,12 +56,14 @@ export function parseSubscribeQuery(url: URL, lastEventIdHeader: string | undefi
   }
   if (selectors.length === 0)
     throw new SelectorError('INVALID_SELECTOR', 'missing topic selector (topic or match parameter)');
-  // An empty value (no id seen yet) asks for no replay.
-  // The header comes as UTF-8 bytes (browsers and @tidings/client send it so), handed over as Latin-1.
-  const header = lastEventIdHeader === undefined ? undefined : decodeUtf8Header(lastEventIdHeader);
-  const lastEventId = (header ?? url.searchParams.get('lastEventID') ?? url.searchParams.get('last_event_id')) || null;
-  if (lastEventId !== null && lastEventId.length > MAX_EVENT_ID_LENGTH) {
+  // The one reading and check of the id, the server's: this is the request's only one (the session takes
+  // the result), and it comes before history is read. The header comes as UTF-8 bytes handed over as
+  // Latin-1; readLastEventId decodes it.
+  const id = readLastEventId(lastEventIdHeader, url.searchParams, MERCURE_LAST_EVENT_ID_PARAMS);
+  if (id === null) {
     throw new SelectorError('INVALID_SELECTOR', `Last-Event-ID longer than ${MAX_EVENT_ID_LENGTH} characters`);
   }
+  // An empty value (no id seen yet) asks for no replay.
+  const lastEventId = id === '' ? null : id;
   return { selectors, lastEventId };
 }

@@ -80,6 +80,7 @@ async function subscribe(hub: HubContext, request: HubRequest): Promise<HubAnswe
   return {
     kind: 'stream',
     headers,
+    lastEventId: query.lastEventId ?? '',
     start: (session) => {
       // No session: the response could not be opened. The subscriber must not stay registered.
       if (session === null || subscriber.feed.state === 'closed') {

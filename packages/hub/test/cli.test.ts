@@ -80,6 +80,8 @@ describe('tidings --help', () => {
       [['hub', '--jwt-alg', 'none'], {}, /--jwt-alg must be one of/],
       [['hub', '--jwt-alg', 'RS256', '--jwt-key', 'not-a-pem'], {}, /PEM/],
       [['hub', '--cors-origins', 'example.com'], {}, /not an origin/],
+      // The library's check: an origin as browsers send it (this one never matched an Origin header).
+      [['hub', '--cors-origins', 'https://Example.com:443'], {}, /not an origin/],
       [
         ['hub', '--store', 'nosql://x'],
         {},

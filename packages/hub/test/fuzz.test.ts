@@ -16,10 +16,10 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, type TestContext, test } from 'node:test';
+import { MAX_DISCARD_BYTES } from '@tidings/server/node';
 import fc from 'fast-check';
 import { type CryptoKey, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { checkProperty, FUZZ_TEST_OPTIONS } from '../../../test-support/fuzz-check.ts';
-import { MAX_DISCARD_BYTES } from '../src/limits.ts';
 import {
   type Credential,
   encodePublishBody,

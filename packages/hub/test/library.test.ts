@@ -125,6 +125,11 @@ describe('createHub: library API', () => {
       /publisherKey.alg must be one of/,
     );
     assert.throws(() => createHub({ corsOrigins: ['example.com'] }), /corsOrigins/);
+    // One origin check with the CLI and the server's CORS: as browsers send it, or it never matches.
+    assert.throws(
+      () => createHub({ corsOrigins: ['https://Example.com:443'] }),
+      /corsOrigins: entries must be origins/,
+    );
     assert.throws(() => createHub({ publicUrl: 'relative' }), /publicUrl/);
     assert.throws(() => createHub({ maxBody: 0 }), /maxBody/);
     assert.throws(() => createHub({ logLevel: 'loud' as never }), /logLevel/);

@@ -5,8 +5,10 @@ import { POLL_HEADER } from './request-info.js';
 export interface CorsOptions {
   /**
    * Origins allowed to read the stream, exactly as browsers send them (`https://app.example`,
-   * scheme + host + port, no path), or `'*'` for any origin. `'*'` cannot be combined with
-   * `credentials: true`: a credentialed stream is only ever granted to listed origins.
+   * scheme + host + port, no path), or `'*'` for any origin. `'*'` alone cannot be combined with
+   * `credentials: true`: a credentialed stream is only ever granted to listed origins. `'*'` in the
+   * list grants every other origin without credentials (`['https://app.example', '*']`: the app with
+   * its cookies, the rest of the web without), as the Mercure draft requires of a hub.
    */
   origins: readonly string[] | '*';
   /** Allow cookies and HTTP auth (`new EventSource(url, { withCredentials: true })`). Default false. */
@@ -16,6 +18,8 @@ export interface CorsOptions {
    * (always allowed), e.g. `['Authorization']` for fetch-based clients.
    */
   allowHeaders?: readonly string[];
+  /** Methods a preflight grants; default `['GET', 'POST']`. */
+  methods?: readonly string[];
   /** Response headers the page may read, e.g. `['X-Request-Id']`. Default none. */
   exposeHeaders?: readonly string[];
   /**
@@ -27,9 +31,11 @@ export interface CorsOptions {
 
 /** CorsOptions checked and completed. */
 export interface ResolvedCors {
+  /** Every origin not listed is granted, without credentials. */
   readonly anyOrigin: boolean;
   readonly origins: ReadonlySet<string>;
   readonly credentials: boolean;
+  readonly methods: string;
   readonly allowHeaders: readonly string[];
   readonly exposeHeaders: readonly string[];
   /** Milliseconds (a multiple of 1000). */
@@ -37,15 +43,16 @@ export interface ResolvedCors {
 }
 
 /** The methods an event-stream endpoint answers across origins (POST for streams such as LLM APIs). */
-const CORS_METHODS = 'GET, POST';
+const DEFAULT_METHODS = ['GET', 'POST'];
 /** Headers an EventSource client (native or polyfill) may send. */
 const BASE_ALLOW_HEADERS = ['Last-Event-ID', 'Cache-Control', POLL_HEADER];
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-function checkHeaderList(name: string, value: unknown): string[] {
+function checkTokenList(name: string, value: unknown, example: string): string[] {
   if (value === undefined) return [];
+  // Header names and methods are both HTTP tokens.
   if (!Array.isArray(value) || !value.every((h) => typeof h === 'string' && HEADER_NAME.test(h))) {
-    throw new TypeError(`cors.${name} must be an array of header names such as ['Authorization']`);
+    throw new TypeError(`cors.${name} must be an array of names such as ${example}`);
   }
   return [...value];
 }
@@ -74,22 +81,26 @@ export function resolveCors(options: CorsOptions): ResolvedCors {
     anyOrigin = true;
   } else if (Array.isArray(origins)) {
     for (const origin of origins) {
-      if (typeof origin !== 'string' || !isOrigin(origin)) {
+      if (origin === '*') anyOrigin = true;
+      else if (typeof origin === 'string' && isOrigin(origin)) set.add(origin);
+      else {
         throw new TypeError(
-          `cors.origins entries must be origins such as 'https://app.example' (scheme, host, optional port; no path)`,
+          `cors.origins entries must be origins such as 'https://app.example' (scheme, host, optional port; no path; as browsers send them), or '*'`,
         );
       }
-      set.add(origin);
     }
   } else {
     throw new TypeError("cors.origins must be an array of origins such as ['https://app.example'], or '*'");
   }
+  const methods =
+    options.methods === undefined ? DEFAULT_METHODS : checkTokenList('methods', options.methods, "['GET']");
   return {
     anyOrigin,
     origins: set,
     credentials,
-    allowHeaders: [...BASE_ALLOW_HEADERS, ...checkHeaderList('allowHeaders', options.allowHeaders)],
-    exposeHeaders: checkHeaderList('exposeHeaders', options.exposeHeaders),
+    methods: methods.join(', '),
+    allowHeaders: [...BASE_ALLOW_HEADERS, ...checkTokenList('allowHeaders', options.allowHeaders, "['Authorization']")],
+    exposeHeaders: checkTokenList('exposeHeaders', options.exposeHeaders, "['X-Request-Id']"),
     maxAge,
   };
 }
@@ -103,25 +114,25 @@ function isOrigin(value: string): boolean {
   }
 }
 
-function allowOrigin(cors: ResolvedCors, origin: string | null): string | null {
-  if (origin === null) return null;
-  if (cors.anyOrigin) return '*';
-  // Only an exact listed origin is echoed; never an arbitrary one.
-  return cors.origins.has(origin) ? origin : null;
-}
-
 /**
- * Headers to add to an event-stream response for a request from `origin`. Empty when the origin is not
- * allowed: the browser then refuses to expose the stream to the page.
+ * Headers to add to a response for a request from `origin`. Empty (but for `Vary`) when the origin is
+ * not allowed: the browser then refuses to expose the response to the page.
  */
-export function corsHeaders(cors: ResolvedCors, origin: string | null): Record<string, string> {
+export function corsHeaders(cors: ResolvedCors, origin: string | null | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  // The answer depends on Origin unless it is '*', so caches must keep one copy per origin.
-  if (!cors.anyOrigin) headers.vary = 'Origin';
-  const allowed = allowOrigin(cors, origin);
-  if (allowed === null) return headers;
-  headers['access-control-allow-origin'] = allowed;
-  if (cors.credentials) headers['access-control-allow-credentials'] = 'true';
+  // The answer depends on Origin unless every origin gets the same '*', so caches must keep one per origin.
+  if (cors.origins.size > 0 || !cors.anyOrigin) headers.vary = 'Origin';
+  if (origin !== null && origin !== undefined && cors.origins.has(origin)) {
+    // Only an exact listed origin is echoed; never an arbitrary one.
+    headers['access-control-allow-origin'] = origin;
+    if (cors.credentials) headers['access-control-allow-credentials'] = 'true';
+  } else if (cors.anyOrigin) {
+    // [security] never with credentials: any site could read a user's private stream. Also without an
+    // Origin: a cache may hand this answer to a page on another origin later.
+    headers['access-control-allow-origin'] = '*';
+  } else {
+    return headers;
+  }
   if (cors.exposeHeaders.length > 0) headers['access-control-expose-headers'] = cors.exposeHeaders.join(', ');
   return headers;
 }
@@ -129,12 +140,35 @@ export function corsHeaders(cors: ResolvedCors, origin: string | null): Record<s
 /** The answer to an `OPTIONS` preflight: 204 with the grants, or 403 for an origin not allowed. */
 export function corsPreflight(
   cors: ResolvedCors,
-  origin: string | null,
+  origin: string | null | undefined,
 ): { status: number; headers: Record<string, string> } {
   const headers = corsHeaders(cors, origin);
   if (!('access-control-allow-origin' in headers)) return { status: 403, headers };
-  headers['access-control-allow-methods'] = CORS_METHODS;
+  headers['access-control-allow-methods'] = cors.methods;
   headers['access-control-allow-headers'] = cors.allowHeaders.join(', ');
   if (cors.maxAge !== null) headers['access-control-max-age'] = String(cors.maxAge / 1000);
   return { status: 204, headers };
+}
+
+/**
+ * The CORS answers of one set of CorsOptions, for a server's other endpoints next to its event streams
+ * (a POST endpoint, a hub's publish route): the same grants the sessions give.
+ */
+export interface CorsPolicy {
+  /** Headers for a response to a request from `origin` (no grant when it is not allowed). */
+  headers(origin: string | null | undefined): Record<string, string>;
+  /** The answer to a preflight from `origin`: 204 with the grants, or 403. */
+  preflight(origin: string | null | undefined): { status: number; headers: Record<string, string> };
+  /** True when `origin` is listed (not only granted by `'*'`): for a cookie CSRF check. */
+  listed(origin: string): boolean;
+}
+
+/** Checks CorsOptions once (a TypeError that says how to fix them) and returns their answers. */
+export function createCorsPolicy(options: CorsOptions): CorsPolicy {
+  const cors = resolveCors(options);
+  return {
+    headers: (origin) => corsHeaders(cors, origin),
+    preflight: (origin) => corsPreflight(cors, origin),
+    listed: (origin) => cors.origins.has(origin),
+  };
 }

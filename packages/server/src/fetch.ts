@@ -120,4 +120,6 @@ export function createFetchSession<State = DefaultSessionState>(
   return { session, response: new Response(transport.stream, { status: 200, headers: plan.headers }) };
 }
 
+// For a POST endpoint beside the stream: a body read with a byte limit.
+export { readFetchBody } from './read-fetch-body.js';
 export type { Session };

@@ -1,7 +1,7 @@
 import { acceptsEventStream } from './accept.js';
 import { corsHeaders, corsPreflight } from './cors.js';
 import { MAX_EVENT_ID_LENGTH } from './limits.js';
-import { isPollRequest, type RequestLike, readLastEventId } from './request-info.js';
+import { isPollRequest, type RequestLike, readLastEventId, searchParams } from './request-info.js';
 import type { ResolvedSessionOptions } from './session-options.js';
 
 /** What an adapter does with a request: answer it plainly, or open an event stream. */
@@ -50,7 +50,9 @@ export function handshake(
 
   if (!acceptsEventStream(request.header('accept'))) return { kind: 'not-acceptable', headers: cors };
 
-  const lastEventId = readLastEventId(request);
+  // Read here unless the application has read it already (with the same readLastEventId).
+  const lastEventId =
+    options.lastEventId ?? readLastEventId(request.header('last-event-id'), searchParams(request.url));
   if (lastEventId === null) {
     return {
       kind: 'respond',

@@ -12,7 +12,8 @@ export {
   createChannel,
   type SelectFunction,
 } from './channel.js';
-export type { CorsOptions } from './cors.js';
+// The CORS grants sessions give, for a server's other endpoints (the hub's publish route uses it too).
+export { type CorsOptions, type CorsPolicy, createCorsPolicy } from './cors.js';
 // For event logs of other packages (@tidings/sqlite, @tidings/redis, your own; see the README's "Your own
 // log"): the size a log counts for an entry, and its encoding (the shared event-log test suite uses it).
 export { encodeEntry, entrySize } from './entry-encoding.js';
@@ -67,19 +68,11 @@ export { MemoryLog } from './memory-log.js';
 export { type MercureLinkAttributes, mercureLink } from './mercure-link.js';
 // @tidings/sqlite: the window of recent entries a log keeps in memory for fast replays.
 export { RecentEntries } from './recent-entries.js';
-// The hub reads and writes Last-Event-ID and its own UTF-8 headers as the server's sessions do.
-export { decodeUtf8Header, encodeUtf8Header } from './request-info.js';
-export {
-  type DefaultSessionState,
-  type PushOptions,
-  Session,
-  type Transport,
-  type TransportEvents,
-} from './session.js';
-export {
-  type PollingOptions,
-  type ResolvedSessionOptions,
-  resolveSessionOptions,
-  type SessionOptions,
-  type SlowClientPolicy,
-} from './session-options.js';
+// The one reading of Last-Event-ID (for an application, such as the hub, that reads history before it
+// opens the stream, and passes the id on as SessionOptions.lastEventId); the UTF-8 header codecs the hub
+// uses for its own headers.
+export { decodeUtf8Header, encodeUtf8Header, readLastEventId } from './request-info.js';
+// Sessions are made by the adapters (@tidings/server/node, @tidings/server/fetch); the Transport under
+// them and the handshake stay internal (see the README's "Runtimes").
+export { type DefaultSessionState, type PushOptions, Session } from './session.js';
+export type { PollingOptions, SessionOptions, SlowClientPolicy } from './session-options.js';

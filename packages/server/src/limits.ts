@@ -81,3 +81,10 @@ export const RECENT_ENTRIES_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Entries read from the log per page while replaying; bounds one read's memory. */
 export const REPLAY_PAGE_SIZE = 500;
+
+/**
+ * Bytes of an oversized HTTP/1.1 request body `readBody` (`@tidings/server/node`) reads and drops after
+ * the limit, so that the client, which is still sending, reads the 413 instead of a reset connection;
+ * past it the connection is cut, so a client cannot keep the server reading an endless body.
+ */
+export const MAX_DISCARD_BYTES = 1024 * 1024;

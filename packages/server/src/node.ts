@@ -166,4 +166,8 @@ export function createSession<State = DefaultSessionState>(
   );
 }
 
+// For a POST endpoint beside the stream: a body read with a byte limit (MAX_DISCARD_BYTES bounds what an
+// oversized one costs).
+export { MAX_DISCARD_BYTES } from './limits.js';
+export { readBody } from './read-node-body.js';
 export type { Session };

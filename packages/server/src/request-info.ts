@@ -16,14 +16,6 @@ export interface RequestLike {
   header(name: string): string | null;
 }
 
-function searchParams(url: string): URLSearchParams {
-  try {
-    return new URL(url, 'http://localhost').searchParams;
-  } catch {
-    return new URLSearchParams();
-  }
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -57,15 +49,31 @@ export function encodeUtf8Header(value: string): string {
 }
 
 /**
- * The client's last event id: the `Last-Event-ID` header (decoded as UTF-8), else the `lastEventId`
- * query parameter, else ''. Returns null when it is longer than MAX_EVENT_ID_LENGTH.
+ * The client's last event id, read and checked in one place: the `Last-Event-ID` header (decoded as
+ * UTF-8) when it is there, else the first of the query parameters `params` present (default
+ * `lastEventId`, for polyfills and first connections that cannot set headers), else ''. Returns null when
+ * it is longer than MAX_EVENT_ID_LENGTH (answer 400). A hub takes its protocol's parameter names
+ * (Mercure: `['lastEventID', 'last_event_id']`) and passes the result on as `SessionOptions.lastEventId`.
  */
-export function readLastEventId(request: RequestLike): string | null {
-  // [spec] EventSource sends the last event id in a `Last-Event-ID` header when it reconnects.
-  const header = request.header('last-event-id');
-  const id =
-    header !== null ? decodeUtf8Header(header) : (searchParams(request.url).get(LAST_EVENT_ID_QUERY_PARAM) ?? '');
+export function readLastEventId(
+  header: string | null | undefined,
+  query: URLSearchParams,
+  params: readonly string[] = [LAST_EVENT_ID_QUERY_PARAM],
+): string | null {
+  // [spec] EventSource sends the last event id in a `Last-Event-ID` header when it reconnects; it wins.
+  let id = header === null || header === undefined ? null : decodeUtf8Header(header);
+  for (const name of params) id ??= query.get(name);
+  id ??= '';
   return id.length > MAX_EVENT_ID_LENGTH ? null : id;
+}
+
+/** The query of a request's URL (path and query, or absolute); empty when it does not parse. */
+export function searchParams(url: string): URLSearchParams {
+  try {
+    return new URL(url, 'http://localhost').searchParams;
+  } catch {
+    return new URLSearchParams();
+  }
 }
 
 function isOn(value: string | null): boolean {

@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_POLL_LINGER_MS,
   DEFAULT_POLL_TIMEOUT_MS,
+  MAX_EVENT_ID_LENGTH,
   MAX_TIMER_MS,
   MIN_KEEP_ALIVE_MS,
 } from './limits.js';
@@ -38,6 +39,12 @@ export interface SessionOptions {
   polling?: PollingOptions | null;
   /** Extra response headers for the event stream (e.g. `{ 'x-request-id': '…' }`). */
   headers?: Record<string, string>;
+  /**
+   * The client's last event id, when the application has read it already with `readLastEventId` (to
+   * read history before it opens the stream, as the hub does): the session takes it, and the request's
+   * `Last-Event-ID` is not read a second time. Default: read from the request.
+   */
+  lastEventId?: string;
 }
 
 /** SessionOptions checked and completed. */
@@ -50,6 +57,8 @@ export interface ResolvedSessionOptions {
   readonly cors: ResolvedCors | null;
   readonly polling: { readonly linger: number; readonly timeout: number } | null;
   readonly headers: Record<string, string>;
+  /** The last event id given by the application, or null to read it from the request. */
+  readonly lastEventId: string | null;
 }
 
 function milliseconds(name: string, value: unknown, fallback: number): number {
@@ -101,6 +110,12 @@ export function resolveSessionOptions(options: SessionOptions | undefined): Reso
   if (typeof headers !== 'object' || headers === null || !Object.values(headers).every((v) => typeof v === 'string')) {
     throw new TypeError("headers must be an object of string values such as { 'x-request-id': 'abc' }");
   }
+  const lastEventId = options.lastEventId ?? null;
+  if (lastEventId !== null && (typeof lastEventId !== 'string' || lastEventId.length > MAX_EVENT_ID_LENGTH)) {
+    throw new TypeError(
+      `lastEventId must be a string of at most ${MAX_EVENT_ID_LENGTH} characters, as readLastEventId returns it`,
+    );
+  }
   return {
     retry,
     keepAliveMs: keepAlive,
@@ -109,5 +124,6 @@ export function resolveSessionOptions(options: SessionOptions | undefined): Reso
     cors: options.cors === undefined || options.cors === null ? null : resolveCors(options.cors),
     polling,
     headers,
+    lastEventId,
   };
 }

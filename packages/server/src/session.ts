@@ -34,7 +34,7 @@ export interface Transport {
   destroy(): void;
 }
 
-/** How a session was opened, as decided by the handshake. */
+/** How a session was opened, as decided by the handshake (internal: sessions are made by the adapters). */
 export interface SessionInit {
   lastEventId: string;
   polling: boolean;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { type CorsOptions, resolveSessionOptions } from '@tidings/server';
+import { describe, it, test } from 'node:test';
+import { type CorsOptions, createCorsPolicy } from '@tidings/server';
 import { createSession } from '@tidings/server/node';
 import { launchBrowser } from '../../../test-support/browser.ts';
+import { resolveSessionOptions } from '../src/session-options.ts';
 import { fetchText, listen, openStream } from './helpers.ts';
 
 const APP = 'https://app.example';
@@ -165,3 +166,35 @@ describe('CORS', () => {
 function createSessionWith(cors: CorsOptions): void {
   resolveSessionOptions({ cors });
 }
+
+test("createCorsPolicy: '*' in a list grants other origins without credentials, listed ones with", () => {
+  const policy = createCorsPolicy({
+    origins: ['https://app.example', '*'],
+    credentials: true,
+    methods: ['GET', 'QUERY'],
+    exposeHeaders: ['Last-Event-ID'],
+  });
+  assert.deepEqual(policy.headers('https://app.example'), {
+    vary: 'Origin',
+    'access-control-allow-origin': 'https://app.example',
+    'access-control-allow-credentials': 'true',
+    'access-control-expose-headers': 'Last-Event-ID',
+  });
+  // The answer depends on Origin (a listed one gets credentials), so Vary stays.
+  assert.deepEqual(policy.headers('https://other.example'), {
+    vary: 'Origin',
+    'access-control-allow-origin': '*',
+    'access-control-expose-headers': 'Last-Event-ID',
+  });
+  // No Origin (a same-origin request, or a cache filling): the '*' answer, which any page may be handed.
+  assert.equal(policy.headers(null)['access-control-allow-origin'], '*');
+  assert.equal(createCorsPolicy({ origins: [APP] }).headers(null)['access-control-allow-origin'], undefined);
+  const preflight = policy.preflight('https://other.example');
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers['access-control-allow-methods'], 'GET, QUERY');
+  assert.equal(preflight.headers['access-control-allow-credentials'], undefined);
+  assert.equal(policy.listed('https://app.example'), true);
+  assert.equal(policy.listed('https://other.example'), false);
+  assert.throws(() => createCorsPolicy({ origins: ['https://app.example/path'] }), /cors\.origins entries/);
+  assert.throws(() => createCorsPolicy({ origins: ['*'], methods: ['GET POST'] }), /cors\.methods/);
+});

@@ -24,7 +24,7 @@ export function createSubscriptionApi(
   return async (request) => {
     const origin = request.header('origin');
     if (request.method === 'OPTIONS')
-      return { kind: 'response', status: 204, headers: hub.cors.preflight(origin), body: '' };
+      return { kind: 'response', status: 204, headers: hub.cors.preflight(origin).headers, body: '' };
     const cors = { ...hub.cors.headers(origin) };
     const answer = await respond(hub, subscriptions, request);
     const exposed = cors['access-control-expose-headers'];
