@@ -46,6 +46,7 @@ test('bench/delivery.mjs runs every scenario on every server with the Go generat
         ONLY: servers.join(','),
         SUBSCRIBERS: '30',
         SMALL_SUBSCRIBERS: '20',
+        CAPACITY_SUBSCRIBERS: '40',
         SECONDS: '1',
         WARMUP_SECONDS: '0.5',
         BIG_EVENT_BYTES: '4096',
@@ -55,7 +56,7 @@ test('bench/delivery.mjs runs every scenario on every server with the Go generat
     });
     // Each table: its header row names the columns; every server has a row.
     const tables = stdout.split('\n### ').slice(1);
-    assert.equal(tables.length, 5, stdout);
+    assert.equal(tables.length, 6, stdout);
     for (const table of tables) {
       const lines = table.split('\n').filter((line) => line.startsWith('| '));
       const header = lines[0]!.split(' | ');
