@@ -4,11 +4,11 @@
  * 2 usage error (unknown flag, invalid value), with a message saying what to fix.
  */
 import cluster from 'node:cluster';
-import { UsageError } from './cli-flags.js';
-import { HUB_HELP, readHubConfig, runHub } from './cli-hub.js';
-import { PUBLISH_HELP, publish } from './cli-publish.js';
-import { makeToken, TOKEN_HELP } from './cli-token.js';
-import { superviseWorkers } from './cli-workers.js';
+import { UsageError } from './cli/cli-flags.js';
+import { HUB_HELP, readHubConfig, runHub } from './cli/cli-hub.js';
+import { PUBLISH_HELP, publish } from './cli/cli-publish.js';
+import { makeToken, TOKEN_HELP } from './cli/cli-token.js';
+import { superviseWorkers } from './cli/cli-workers.js';
 
 /**
  * What `tidings` and `tidings --help` print: the commands and where their flags are, short enough to read

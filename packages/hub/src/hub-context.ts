@@ -1,13 +1,13 @@
 /** What the hub's routes share: the options, the subscribers, the update pipeline and the instruments. */
 import type { CorsPolicy } from '@tidings/server';
+import type { KeyedRateLimits } from './client-limits/keyed-rate-limits.js';
+import type { StreamAdmission } from './client-limits/stream-admission.js';
 import type { ResolvedHubOptions } from './hub-options.js';
-import type { KeyedRateLimits } from './keyed-rate-limits.js';
+import type { UpdatePipeline } from './log/update-pipeline.js';
 import type { Logger } from './logger.js';
 import type { HubMetrics } from './metrics.js';
-import type { StreamAdmission } from './stream-admission.js';
-import type { SubscriberRegistry } from './subscriber-registry.js';
+import type { SubscriberRegistry } from './subscribe/subscriber-registry.js';
 import type { ActiveSubscriptions } from './subscriptions/active-subscriptions.js';
-import type { UpdatePipeline } from './update-pipeline.js';
 
 export interface HubContext {
   readonly config: ResolvedHubOptions;

@@ -6,7 +6,8 @@ import {
   type LogLimits,
   MemoryLog,
 } from '@tidings/server';
-import { hubCorsPolicy } from './cors.js';
+import { type ResolvedTokens, resolveTokenOptions, type TokenOptions } from './auth/token-options.js';
+import { hubCorsPolicy } from './http/cors.js';
 import {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_HISTORY_BYTES,
@@ -27,7 +28,6 @@ import {
   resolveSubscriptionOptions,
   type SubscriptionOptions,
 } from './subscriptions/subscription-options.js';
-import { type ResolvedTokens, resolveTokenOptions, type TokenOptions } from './token-options.js';
 
 /** Options of `createHub`. `undefined` means the default; `null` disables a feature. */
 export interface HubOptions extends TokenOptions {

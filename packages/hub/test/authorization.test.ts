@@ -7,7 +7,7 @@ import {
   grantsFromClaims,
   MERCURE_DETAIL_TYPE,
   NO_GRANTS,
-} from '../src/authorization.ts';
+} from '../src/auth/authorization.ts';
 
 const BASE = 'https://hub.example/.well-known/mercure';
 const grants = (claims: Record<string, unknown>) => grantsFromClaims(claims, BASE);

@@ -2,7 +2,7 @@
 // The CLI converts, so a flag means what it meant and the library never sees a 0 it would refuse.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readHubConfig } from '../src/cli-hub.ts';
+import { readHubConfig } from '../src/cli/cli-hub.ts';
 import { resolveHubOptions } from '../src/hub-options.ts';
 
 function options(argv: string[]) {

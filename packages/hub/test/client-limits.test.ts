@@ -6,8 +6,8 @@ import { createServer, request as httpRequest, type IncomingMessage } from 'node
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createHub, type Hub, type HubOptions } from '@tidings/hub';
-import { clientAddress, clientKey } from '../src/client-address.ts';
-import { KeyedRateLimits } from '../src/keyed-rate-limits.ts';
+import { clientAddress, clientKey } from '../src/client-limits/client-address.ts';
+import { KeyedRateLimits } from '../src/client-limits/keyed-rate-limits.ts';
 import { KEY, startHub } from './support/hub-process.ts';
 import { PUBLISH_ALL, token } from './support/sse.ts';
 

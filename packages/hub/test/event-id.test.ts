@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkPublisherId, generateEventId } from '../src/event-id.ts';
+import { checkPublisherId, generateEventId } from '../src/log/event-id.ts';
 
 test('generated ids are unique urn:uuid IRIs', () => {
   const ids = new Set(Array.from({ length: 1000 }, generateEventId));

@@ -6,9 +6,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { connect, createServer } from 'node:tls';
-import { DEV_CERT_BACKDATE_MINUTES, DEV_CERT_VALIDITY_DAYS } from '../src/cli-limits.ts';
-import { bitString, octetString, oid, time, unsignedInteger } from '../src/der.ts';
-import { createDevCertificate } from '../src/dev-certificate.ts';
+import { DEV_CERT_BACKDATE_MINUTES, DEV_CERT_VALIDITY_DAYS } from '../src/cli/cli-limits.ts';
+import { bitString, octetString, oid, time, unsignedInteger } from '../src/cli/der.ts';
+import { createDevCertificate } from '../src/cli/dev-certificate.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

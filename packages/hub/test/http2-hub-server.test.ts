@@ -8,8 +8,8 @@ import { type AddressInfo, connect as netConnect } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
-import { createDevCertificate } from '../src/dev-certificate.ts';
-import { createHubServer, type HubServer } from '../src/hub-server.ts';
+import { createDevCertificate } from '../src/cli/dev-certificate.ts';
+import { createHubServer, type HubServer } from '../src/cli/hub-server.ts';
 import { createLogger } from '../src/logger.ts';
 import { connectH2 } from './support/h2-client.ts';
 

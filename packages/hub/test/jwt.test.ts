@@ -11,8 +11,8 @@ import {
   type TokenChecks,
   TokenError,
 } from '@tidings/hub';
-import { JWT_ALGORITHMS } from '../src/jwt.ts';
-import { createTokenVerifier, keySource, localJwksSources, type TokenVerifier } from '../src/token-verifier.ts';
+import { JWT_ALGORITHMS } from '../src/auth/jwt.ts';
+import { createTokenVerifier, keySource, localJwksSources, type TokenVerifier } from '../src/auth/token-verifier.ts';
 
 const SECRET = '!ChangeThisMercureHubJWTSecretKey!-and-more-bytes-for-HS512-keys-64';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import * as cli from '../src/cli-limits.ts';
+import * as cli from '../src/cli/cli-limits.ts';
 import * as dashboard from '../src/dashboard/dashboard-limits.ts';
 import * as hub from '../src/limits.ts';
 
 const FILES: Record<string, Record<string, unknown>> = {
   'src/limits.ts': hub,
-  'src/cli-limits.ts': cli,
+  'src/cli/cli-limits.ts': cli,
   'src/dashboard/dashboard-limits.ts': dashboard,
 };
 

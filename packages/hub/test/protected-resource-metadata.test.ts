@@ -9,7 +9,7 @@ import { get } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createHub } from '@tidings/hub';
-import { protectedResourceMetadataUrl } from '../src/protected-resource-metadata.ts';
+import { protectedResourceMetadataUrl } from '../src/http/protected-resource-metadata.ts';
 import { writeCertificateFiles } from './support/h2-client.ts';
 import { KEY, type RunningHub, startHub } from './support/hub-process.ts';
 import { PUBLISH_ALL, publish, token } from './support/sse.ts';

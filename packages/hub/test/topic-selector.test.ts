@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SelectorError } from '@tidings/hub';
 import { MAX_SHARED_SELECTORS } from '../src/limits.ts';
-import { MatchBudget } from '../src/match-budget.ts';
-import { compileSelector } from '../src/topic-selector.ts';
-import { compileUriTemplate } from '../src/uri-template.ts';
-import { compileUrlPattern } from '../src/url-pattern.ts';
+import { MatchBudget } from '../src/topics/match-budget.ts';
+import { compileSelector } from '../src/topics/topic-selector.ts';
+import { compileUriTemplate } from '../src/topics/uri-template.ts';
+import { compileUrlPattern } from '../src/topics/url-pattern.ts';
 
 const BASE = 'https://hub.example/.well-known/mercure';
 const matches = (selector: string, topic: string, kind: 'template' | 'exact' | 'urlpattern' = 'template') =>

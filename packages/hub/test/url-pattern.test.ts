@@ -3,8 +3,13 @@
 // results, so CI's runs on Node 20, 22 and 24 cover both paths.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MatchBudget } from '../src/match-budget.ts';
-import { compileUrlPattern, type URLPatternClass, urlPatternClass, urlPatternPolyfill } from '../src/url-pattern.ts';
+import { MatchBudget } from '../src/topics/match-budget.ts';
+import {
+  compileUrlPattern,
+  type URLPatternClass,
+  urlPatternClass,
+  urlPatternPolyfill,
+} from '../src/topics/url-pattern.ts';
 
 const BASE = 'https://hub.example/.well-known/mercure';
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);

@@ -7,11 +7,11 @@
  * publish to a topic knows it already); everyone else sees counts only. A hub with no key at all has no
  * private updates and no tokens, so its selectors are shown to every viewer.
  */
-import { canPublish } from '../authorization.js';
+import { canPublish } from '../auth/authorization.js';
+import { tokenGrants } from '../auth/request-grants.js';
+import { bearerToken } from '../auth/request-token.js';
 import type { Hub, HubStats } from '../create-hub.js';
 import { TokenError } from '../errors.js';
-import { tokenGrants } from '../request-grants.js';
-import { bearerToken } from '../request-token.js';
 import { dashboardTopics } from './dashboard-topics.js';
 import type { StatsSample } from './stats-sampler.js';
 

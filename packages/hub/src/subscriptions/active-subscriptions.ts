@@ -17,10 +17,10 @@
 import { createHash } from 'node:crypto';
 import type { EventLog } from '@tidings/server';
 import { SNAPSHOT_READ_PAGE, SUBSCRIPTION_MISSED_HEARTBEATS } from '../limits.js';
+import type { Update } from '../log/update.js';
+import { describeError, type UpdatePipeline } from '../log/update-pipeline.js';
 import type { Logger } from '../logger.js';
-import type { Subscriber } from '../subscriber-registry.js';
-import type { Update } from '../update.js';
-import { describeError, type UpdatePipeline } from '../update-pipeline.js';
+import type { Subscriber } from '../subscribe/subscriber-registry.js';
 import { newSubscriberId } from './subscriber-id.js';
 import { readSubscriptionDocument, type SubscriptionDocument, subscriptionDocument } from './subscription-document.js';
 import type { ResolvedSubscriptions } from './subscription-options.js';

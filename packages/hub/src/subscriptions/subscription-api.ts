@@ -4,10 +4,10 @@
  * on the requested path; the `rel="mercure"` Link header carries the `last-event-id` to subscribe from.
  */
 import { encodeUtf8Header } from '@tidings/server';
+import { requestGrants } from '../auth/request-grants.js';
+import { bearerChallenge, type HubRequest, type HubResponse, textResponse } from '../http/hub-request.js';
 import type { HubContext } from '../hub-context.js';
-import { bearerChallenge, type HubRequest, type HubResponse, textResponse } from '../hub-request.js';
 import { MAX_SUBSCRIPTIONS_PER_RESPONSE } from '../limits.js';
-import { requestGrants } from '../request-grants.js';
 import type { ActiveSubscriptions } from './active-subscriptions.js';
 import type { SubscriptionDocument } from './subscription-document.js';
 import { canonicalPath, parseSubscriptionPath, SUBSCRIPTIONS_PATH } from './subscription-topic.js';

@@ -2,7 +2,7 @@
  * The topics of subscription events and the paths of the subscription API, which share one form:
  * `/.well-known/mercure/subscriptions/{match_type}/{match}/{subscriber}`.
  */
-import type { TopicSelector } from '../topic-selector.js';
+import type { TopicSelector } from '../topics/topic-selector.js';
 
 /** [spec] draft-08: the hub's URL path followed by `/subscriptions`. */
 export const SUBSCRIPTIONS_PATH = '/.well-known/mercure/subscriptions';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { createParser, type ParsedEvent } from '@tidings/protocol';
-import { createDevCertificate } from '../../src/dev-certificate.ts';
+import { createDevCertificate } from '../../src/cli/dev-certificate.ts';
 
 /** Opens an HTTP/2 connection; with `fingerprint256`, checks that the server shows that certificate. */
 export async function connectH2(
