@@ -216,7 +216,9 @@ for (const scenario of scenarios) {
         row.result = await measure(loadgen.binary, server.prepared, scenario, timing);
       } catch (error) {
         row.error = error.message;
-        failures++;
+        // A peer that cannot hold the capacity scenario's streams is that peer's result (nchan 1.3.6 here:
+        // its nginx dies of "free(): double free detected" at about 18,750); a Tidings server's is a failure.
+        if (server.tidings || scenario.key !== 'capacity') failures++;
         console.error(error);
       }
     }
