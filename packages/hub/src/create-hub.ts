@@ -28,8 +28,8 @@ import { type HubOptions, type ResolvedHubOptions, resolveHubOptions } from './h
 import { MAX_RATE_LIMIT_KEYS, WELL_KNOWN_EXAMPLE_KEY } from './limits.js';
 import { watchLogHealth } from './log/log-health-watch.js';
 import type { Update } from './log/update.js';
-import { describeError, UpdatePipeline } from './log/update-pipeline.js';
-import { createLogger, type Logger } from './logger.js';
+import { UpdatePipeline } from './log/update-pipeline.js';
+import { createLogger, describeError, type Logger } from './logger.js';
 import { HubMetrics } from './metrics.js';
 import { checkPublishFields, isRefusal } from './publish/publish-request.js';
 import { createPublishRoute } from './publish/publish-route.js';

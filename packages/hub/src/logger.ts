@@ -32,3 +32,13 @@ export function createLogger(level: LogLevel, sink: LogSink): Logger {
 export const stdoutSink: LogSink = (line) => {
   process.stdout.write(`${line}\n`);
 };
+
+/**
+ * An error for a log line (never for a response): its class, code and message, so the log says what
+ * failed. Event log messages are written to be safe there: they never hold a password or a URL.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}`;
+}

@@ -12,7 +12,7 @@
 import { TokenError } from '../errors.js';
 import { bearerChallenge, type HubRequest, type HubResponse, textResponse } from '../http/hub-request.js';
 import type { HubContext } from '../hub-context.js';
-import { describeError } from '../log/update-pipeline.js';
+import { describeError } from '../logger.js';
 import { type Grants, grantsFromClaims } from './authorization.js';
 import type { JwtClaims } from './jwt.js';
 import { readRequestToken, type TokenSource } from './request-token.js';

@@ -6,7 +6,7 @@
  */
 import { type EventLog, EventLogError } from '@tidings/server';
 import { HISTORY_TRIM_INTERVAL_MS } from '../limits.js';
-import type { Logger } from '../logger.js';
+import { describeError, type Logger } from '../logger.js';
 import type { HubMetrics } from '../metrics.js';
 import type { PublishFields } from '../publish/publish-request.js';
 import type { SubscriberRegistry } from '../subscribe/subscriber-registry.js';
@@ -84,14 +84,4 @@ export class UpdatePipeline {
     this.#stopFeed();
     clearInterval(this.#trimTimer);
   }
-}
-
-/**
- * An error for a log line (never for a response): its class, code and message, so the log says what
- * failed. Event log messages are written to be safe there: they never hold a password or a URL.
- */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}`;
 }

@@ -7,7 +7,7 @@ import { canPublish } from '../auth/authorization.js';
 import { requestGrants } from '../auth/request-grants.js';
 import { bearerChallenge, type HubRequest, type HubResponse, TEXT, textResponse } from '../http/hub-request.js';
 import type { HubContext } from '../hub-context.js';
-import { describeError } from '../log/update-pipeline.js';
+import { describeError } from '../logger.js';
 import { isRefusal, parsePublishBody } from './publish-request.js';
 
 /** The publish handler, timed for the publish-latency histogram and counted by status. */

@@ -15,7 +15,7 @@ import {
   textResponse,
 } from '../http/hub-request.js';
 import type { HubContext } from '../hub-context.js';
-import { describeError } from '../log/update-pipeline.js';
+import { describeError } from '../logger.js';
 import { atTime } from './deadline-timer.js';
 import { subscribeParams } from './subscribe-body.js';
 import { parseSubscribeQuery } from './subscribe-request.js';
